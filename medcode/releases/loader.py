@@ -1,0 +1,272 @@
+"""Find CMS files, recognize each one, and load it as a release: all of it or none of it.
+
+Each file is loaded inside one database transaction. If anything goes wrong (a bad
+value, a truncated archive, the process being killed) the transaction is never committed
+and the store is exactly as it was. A file whose bytes were loaded before is not loaded again.
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from medcode.importers import IMPORTERS, get_importer
+from medcode.importers.base import FieldError, Importer, LoadError, LoadStats, Source
+from medcode.releases.models import Release
+
+#: Files shipped beside the data (record layouts, manuals) that hold nothing to load.
+DOCUMENTATION_EXTENSIONS = {"pdf", "md", "doc", "docx", "htm", "html", "rtf"}
+
+BATCH_ROWS = 20_000
+
+Progress = Callable[[Source, int], None]
+
+
+@dataclass
+class Outcome:
+    """What happened to one file: ``loaded``, ``unchanged``, ``skipped`` or ``failed``."""
+
+    source: str
+    status: str
+    message: str
+    release: Release | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "message": self.message,
+            "release": self.release.to_dict() if self.release else None,
+        }
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Source | LoadError]:
+    """Every file under ``paths`` (folders recursively, zip archives member by member)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                yield from _expand(child)
+        elif path.exists():
+            yield from _expand(path)
+        else:
+            yield LoadError(str(path), "no such file or folder")
+
+
+def _expand(path: Path) -> Iterator[Source | LoadError]:
+    if path.suffix.lower() != ".zip":
+        yield Source(path)
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i.filename for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield LoadError(path.name, f"not a readable zip archive ({exc})")
+        return
+    for member in members:
+        yield Source(path, member)
+
+
+def recognize(source: Source) -> Importer | None | LoadError:
+    """The importer that reads ``source``; None for documentation; LoadError when unknown."""
+    if source.extension in DOCUMENTATION_EXTENSIONS:
+        return None
+    try:
+        size = source.size()
+    except (OSError, zipfile.BadZipFile) as exc:
+        return LoadError(source.name, f"cannot be read ({exc})")
+    if size == 0:
+        return LoadError(source.name, "file is empty")
+    head = source.head()
+    if not head:
+        return LoadError(source.name, "file cannot be read: it is corrupt or truncated")
+    for importer in IMPORTERS.values():
+        if importer.recognize(source, head):
+            return importer
+    # Name it by what it looks like, so the user learns which format was expected.
+    for importer in IMPORTERS.values():
+        pattern = getattr(importer, "filename_pattern", None)
+        if pattern is not None and pattern.search(source.filename):
+            return LoadError(
+                source.name,
+                f"named like a {importer.description.rstrip('.')} file, but its first lines "
+                "are not in that layout (wrong file, wrong encoding, or damaged)",
+                line=1,
+            )
+    return LoadError(source.name, "not a CMS file medcode recognizes")
+
+
+def load_paths(
+    paths: Iterable[Path], *, replace: bool = False, progress: Progress | None = None
+) -> list[Outcome]:
+    """Load every recognized file under ``paths``; each file succeeds or fails on its own."""
+    outcomes: list[Outcome] = []
+    for item in discover(paths):
+        if isinstance(item, LoadError):
+            outcomes.append(Outcome(item.source, "failed", str(item)))
+            continue
+        found = recognize(item)
+        if found is None:
+            outcomes.append(Outcome(item.name, "skipped", "documentation, nothing to load"))
+        elif isinstance(found, LoadError):
+            if item.member is not None:
+                # Archives carry layouts, notes and spreadsheets beside the data file.
+                outcomes.append(Outcome(item.name, "skipped", "not a data file medcode reads"))
+            else:
+                outcomes.append(Outcome(item.name, "failed", str(found)))
+        else:
+            outcomes.append(load_source(item, found, replace=replace, progress=progress))
+    return outcomes
+
+
+def load_source(
+    source: Source,
+    importer: Importer | str,
+    *,
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Load one file as a release. Errors come back as a ``failed`` outcome, never half-stored."""
+    if isinstance(importer, str):
+        importer = get_importer(importer)
+    try:
+        return _load(source, importer, replace=replace, progress=progress)
+    except LoadError as exc:
+        return Outcome(source.name, "failed", str(exc))
+
+
+def _load(source: Source, importer: Importer, *, replace: bool, progress: Progress | None) -> Outcome:
+    started = time.perf_counter()
+    head = source.head()
+    try:
+        info = importer.release(source, head)
+    except FieldError as exc:
+        raise LoadError(source.name, exc.message, 1, exc.field) from None
+    try:
+        digest, size = source.sha256(), source.size()
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+        raise LoadError(source.name, f"file cannot be read: {exc}") from None
+    existing = Release.objects.filter(dataset=info.dataset, version=info.version).first()
+    if existing is not None and existing.sha256 == digest:
+        return Outcome(source.name, "unchanged", f"{info.label} is already loaded", existing)
+    if existing is not None and not replace:
+        return Outcome(
+            source.name,
+            "skipped",
+            f"{info.label} is already loaded from {existing.source_name}; "
+            "use --replace to load this file in its place",
+            existing,
+        )
+
+    stats = LoadStats()
+    with transaction.atomic():
+        if existing is not None:
+            _delete_release(existing, importer)
+        release = Release.objects.create(
+            dataset=info.dataset,
+            version=info.version,
+            label=info.label,
+            period_start=info.period_start,
+            period_end=info.period_end,
+            format=importer.format,
+            source_name=source.name,
+            sha256=digest,
+            size=size,
+            loaded_at=timezone.now(),
+        )
+        writer = BulkWriter(release.pk)
+        try:
+            for model, values in importer.rows(source, stats):
+                if writer.add(model, values) and progress is not None:
+                    progress(source, writer.rows)
+            writer.flush()
+        except FieldError as exc:
+            raise LoadError(source.name, exc.message, stats.line or None, exc.field) from None
+        except LoadError:
+            raise
+        except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
+            raise LoadError(
+                source.name, f"file is truncated or corrupt ({exc})", stats.line or None
+            ) from None
+        if writer.rows == 0:
+            raise LoadError(
+                source.name, f"no data rows found: not a complete {importer.description}"
+            )
+        release.rows_read = stats.rows_read
+        release.rows_loaded = writer.rows
+        release.rows_rejected = stats.rows_rejected
+        release.notes = "\n".join(stats.notes)
+        release.load_seconds = time.perf_counter() - started
+        release.save()
+    if progress is not None:
+        progress(source, writer.rows)
+    verb = "replaced" if existing is not None else "loaded"
+    return Outcome(
+        source.name, "loaded", f"{verb} {info.label}: {writer.rows:,} rows", release
+    )
+
+
+def delete_release(release: Release) -> None:
+    """Remove a release and every row loaded from it, in one transaction."""
+    with transaction.atomic():
+        _delete_release(release, get_importer(release.format))
+
+
+def _delete_release(release: Release, importer: Importer) -> None:
+    with connection.cursor() as cursor:
+        for model in importer.models:
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE release_id = %s", [release.pk])
+    release.delete()
+
+
+class BulkWriter:
+    """Buffers rows per table and writes them in batches: executemany on SQLite, COPY on PostgreSQL."""
+
+    def __init__(self, release_id: int) -> None:
+        self.release_id = release_id
+        self.rows = 0
+        self._buffers: dict[type[models.Model], list[tuple[object, ...]]] = {}
+
+    def add(self, model: type[models.Model], values: tuple[object, ...]) -> bool:
+        """Buffer one row; True when a batch was written (a moment to report progress)."""
+        buffer = self._buffers.get(model)
+        if buffer is None:
+            buffer = self._buffers[model] = []
+        buffer.append(values)
+        self.rows += 1
+        if len(buffer) >= BATCH_ROWS:
+            self._write(model, buffer)
+            buffer.clear()
+            return True
+        return False
+
+    def flush(self) -> None:
+        for model, buffer in self._buffers.items():
+            if buffer:
+                self._write(model, buffer)
+                buffer.clear()
+
+    def _write(self, model: type[models.Model], rows: list[tuple[object, ...]]) -> None:
+        fields = model.LOAD_FIELDS  # type: ignore[attr-defined]
+        columns = ["release_id", *(model._meta.get_field(f).column for f in fields)]
+        table = model._meta.db_table
+        release_id = self.release_id
+        connection.ensure_connection()
+        raw = connection.connection
+        if connection.vendor == "postgresql":
+            with raw.cursor() as cursor:  # type: ignore[union-attr]
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row((release_id, *row))
+        else:
+            marks = ", ".join("?" * len(columns))
+            raw.executemany(  # type: ignore[union-attr]
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                [(release_id, *row) for row in rows],
+            )

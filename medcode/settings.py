@@ -1,0 +1,85 @@
+"""One settings file. SQLite by default; PostgreSQL when DATABASE_URL says so."""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent
+
+# Where medcode keeps its database and download cache unless told otherwise.
+MEDCODE_HOME = Path(os.environ.get("MEDCODE_HOME", "var")).resolve()
+MEDCODE_CACHE = Path(os.environ.get("MEDCODE_CACHE", str(MEDCODE_HOME / "cache")))
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "medcode-dev-only-not-secret")
+DEBUG = os.environ.get("DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    """Turn DATABASE_URL (sqlite:///path or postgres://user:pw@host:port/name) into Django's form."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        # sqlite:///relative.db has path "/relative.db"; sqlite:////abs.db has "//abs.db".
+        name = path[1:] if path.startswith("/") else path
+        if not name:
+            MEDCODE_HOME.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name or str(MEDCODE_HOME / "medcode.sqlite3"),
+            "OPTIONS": {
+                # WAL lets readers go on while a release loads; a killed load leaves the
+                # last committed state, never a half-written one.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                " PRAGMA cache_size=-200000; PRAGMA temp_store=MEMORY;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+        }
+    if parts.scheme in ("postgres", "postgresql"):
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+        }
+    raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} (use sqlite or postgres)")
+
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "medcode.releases",
+    "medcode.codes",
+    "medcode.icd10",
+    "medcode.fees",
+    "medcode.edits",
+    "medcode.coverage",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
+ROOT_URLCONF = "medcode.urls"
+WSGI_APPLICATION = "medcode.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+STATIC_URL = "static/"
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
