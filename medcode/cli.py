@@ -1,0 +1,249 @@
+"""The ``medcode`` command. Each subcommand parses its arguments and calls one domain function."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def _setup() -> None:
+    """Start Django and bring the database schema up to date (quietly, only when needed)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medcode.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _progress_printer() -> tuple[Any, Any]:
+    """A rich progress display on a terminal; nothing when output is piped (CI, scripts)."""
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[rows]:>12,} rows"),
+        TimeElapsedColumn(),
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(source: Any, rows: int) -> None:
+        if source.name not in tasks:
+            tasks[source.name] = progress.add_task(source.name, rows=0)
+        progress.update(tasks[source.name], rows=rows)
+
+    return progress, update
+
+
+def cmd_data_load(args: argparse.Namespace) -> int:
+    from medcode.releases.loader import load_paths
+
+    progress, update = _progress_printer()
+    if progress is not None:
+        with progress:
+            outcomes = load_paths(args.paths, replace=args.replace, progress=update)
+    else:
+        outcomes = load_paths(args.paths, replace=args.replace)
+    return _report_outcomes(outcomes, args.json)
+
+
+def _report_outcomes(outcomes: list[Any], as_json: bool) -> int:
+    failed = [o for o in outcomes if o.status == "failed"]
+    if as_json:
+        _print_json({"outcomes": [o.to_dict() for o in outcomes], "failed": len(failed)})
+    else:
+        for outcome in outcomes:
+            stream = sys.stderr if outcome.status == "failed" else sys.stdout
+            if outcome.status == "failed":
+                print(f"FAILED    {outcome.message}", file=stream)
+            else:
+                print(f"{outcome.status:<9} {outcome.source}: {outcome.message}", file=stream)
+        counts: dict[str, int] = {}
+        for outcome in outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no files")
+    return 1 if failed else 0
+
+
+def cmd_data_status(args: argparse.Namespace) -> int:
+    from medcode.releases.models import Release
+
+    releases = list(Release.objects.all())
+    if args.json:
+        _print_json({"releases": [r.to_dict() for r in releases]})
+        return 0
+    if not releases:
+        print("No releases loaded. Load CMS files with: medcode data load PATH")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Loaded CMS releases")
+    for column in ("dataset", "version", "covers", "source", "rows", "rejected", "loaded", "secs"):
+        table.add_column(column, justify="right" if column in ("rows", "rejected", "secs") else "left")
+    for r in releases:
+        covers = f"{r.period_start} – {r.period_end or 'until replaced'}"
+        table.add_row(
+            r.dataset,
+            r.version,
+            covers,
+            r.source_name,
+            f"{r.rows_loaded:,}",
+            f"{r.rows_rejected:,}",
+            r.loaded_at.strftime("%Y-%m-%d %H:%M"),
+            f"{r.load_seconds:.1f}",
+        )
+    Console(width=200).print(table)
+    return 0
+
+
+def cmd_data_fetch(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from medcode.releases import catalog, fetch
+    from medcode.releases.loader import load_paths
+
+    if args.list:
+        for entry in catalog.CATALOG:
+            print(f"{entry.release_id:<32} {entry.title}\n{'':<32} {entry.url}")
+        return 0
+    cache = Path(args.cache) if args.cache else Path(settings.MEDCODE_CACHE)
+    try:
+        results = fetch.fetch(args.release or None, cache, mirror=args.mirror)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    paths = []
+    failed = 0
+    for result in results:
+        if result.ok:
+            paths.append(result.path)
+            print(f"fetched   {result.entry.release_id}: {result.message}")
+        else:
+            failed += 1
+            print(f"FAILED    {result.entry.release_id}: {result.message}", file=sys.stderr)
+    if args.no_load:
+        return 1 if failed else 0
+    status = _report_outcomes(load_paths(paths), args.json) if paths else 0
+    return 1 if failed or status else 0
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    from medcode.codes.lookup import CodeNotFound, MalformedCode, lookup
+
+    as_of = args.date or date.today()
+    try:
+        info = lookup(args.code, as_of, system=args.system)
+    except (CodeNotFound, MalformedCode) as exc:
+        if args.json:
+            _print_json({"ok": False, "error": str(exc), "code": args.code})
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(info)
+    else:
+        from medcode.codes.render import print_code
+
+        print_code(info)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["medcode manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medcode",
+        description="Medical coding reference from CMS's own files, as of a date of service.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data = commands.add_parser("data", help="load, fetch and list CMS releases")
+    data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+
+    load = data_commands.add_parser("load", help="load CMS files or folders (recursively)")
+    load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    load.add_argument("--replace", action="store_true", help="replace a release loaded from another file")
+    load.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    load.set_defaults(func=cmd_data_load)
+
+    status = data_commands.add_parser("status", help="list the loaded releases")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_data_status)
+
+    fetch = data_commands.add_parser("fetch", help="download CMS releases, then load them")
+    fetch.add_argument("--release", action="append", metavar="ID", help="a catalog id (repeatable); default all")
+    fetch.add_argument("--mirror", metavar="URL", help="fetch from this host instead of CMS's")
+    fetch.add_argument("--cache", metavar="DIR", help="download folder (default $MEDCODE_HOME/cache)")
+    fetch.add_argument("--list", action="store_true", help="list the catalog and exit")
+    fetch.add_argument("--no-load", action="store_true", help="download only")
+    fetch.add_argument("--json", action="store_true")
+    fetch.set_defaults(func=cmd_data_fetch)
+
+    code = commands.add_parser("code", help="what the store knows about a code")
+    code.add_argument("code")
+    code.add_argument("--date", type=_date, help="date of service (default today)")
+    code.add_argument(
+        "--system", choices=["HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER"],
+        help="when a code exists in several systems",
+    )
+    code.add_argument("--json", action="store_true")
+    code.set_defaults(func=cmd_code)
+
+    serve = commands.add_parser("serve", help="run the web app and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", default=8000, type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup()
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

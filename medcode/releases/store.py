@@ -1,0 +1,120 @@
+"""Which release answers a question about a date of service.
+
+Every dataset (HCPCS, ICD-10-CM, PFS RVUs, each NCCI table…) has releases covering periods.
+For a date of service the store answers from the release whose period covers it. When none
+does (CMS has not published it, or it was not loaded), it answers from the latest earlier
+release and says so; a date before every loaded release is answered from the earliest one,
+also with a note. The answer always names the release, so it can be cited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class ReleaseRef:
+    """The parts of a release an answer cites."""
+
+    id: int
+    dataset: str
+    version: str
+    label: str
+    period_start: date
+    period_end: date | None
+    source_name: str
+
+    def covers(self, day: date) -> bool:
+        return self.period_start <= day and (self.period_end is None or day <= self.period_end)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "dataset": self.dataset,
+            "version": self.version,
+            "label": self.label,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat() if self.period_end else None,
+            "source_name": self.source_name,
+        }
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The release that answers for a date, and a note when it does not cover that date."""
+
+    release: ReleaseRef
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        result = self.release.to_dict()
+        result["note"] = self.note
+        return result
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def all_releases() -> list[ReleaseRef]:
+    """Every loaded release. One small query; callers resolve many datasets from one list."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, dataset, version, label, period_start, period_end, source_name "
+            "FROM releases_release"
+        )
+        rows = cursor.fetchall()
+    refs = []
+    for rid, dataset, version, label, start, end, source in rows:
+        refs.append(
+            ReleaseRef(rid, dataset, version, label, _as_date(start), _as_date(end), source)  # type: ignore[arg-type]
+        )
+    return refs
+
+
+class Snapshot:
+    """The releases loaded at one moment, resolved per dataset for one date of service."""
+
+    def __init__(self, as_of: date, releases: list[ReleaseRef] | None = None) -> None:
+        self.as_of = as_of
+        self._by_dataset: dict[str, list[ReleaseRef]] = {}
+        for ref in releases if releases is not None else all_releases():
+            self._by_dataset.setdefault(ref.dataset, []).append(ref)
+        for refs in self._by_dataset.values():
+            refs.sort(key=lambda r: r.period_start)
+
+    def datasets(self) -> list[str]:
+        return sorted(self._by_dataset)
+
+    def in_force(self, dataset: str) -> InForce | None:
+        """The release of ``dataset`` that answers for ``as_of``; None if none is loaded."""
+        refs = self._by_dataset.get(dataset)
+        if not refs:
+            return None
+        day = self.as_of
+        covering = [r for r in refs if r.covers(day)]
+        if covering:
+            # Overlapping periods: the one that started last is the newer word from CMS.
+            return InForce(covering[-1])
+        earlier = [r for r in refs if r.period_start <= day]
+        if earlier:
+            ref = earlier[-1]
+            return InForce(
+                ref,
+                f"No loaded {dataset} release covers {day.isoformat()}; answered from "
+                f"{ref.label}, which ended {ref.period_end.isoformat() if ref.period_end else '?'}.",
+            )
+        ref = refs[0]
+        return InForce(
+            ref,
+            f"{day.isoformat()} is before every loaded {dataset} release; answered from "
+            f"{ref.label}, which starts {ref.period_start.isoformat()}.",
+        )
+
+
+def in_force(dataset: str, as_of: date) -> InForce | None:
+    return Snapshot(as_of).in_force(dataset)
