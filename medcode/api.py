@@ -1,5 +1,38 @@
-"""The JSON API (OpenAPI at /api/v1/docs)."""
+"""The JSON API (OpenAPI at /api/v1/docs). Each endpoint returns what the CLI prints with --json."""
 
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import NinjaAPI
 
+from medcode.codes.lookup import CodeNotFound, MalformedCode, lookup
+from medcode.releases.models import Release
+
 api = NinjaAPI(title="medcode", version="1", urls_namespace="api")
+
+
+@api.exception_handler(CodeNotFound)
+def _not_found(request: HttpRequest, exc: Exception) -> Any:
+    return api.create_response(request, {"ok": False, "error": str(exc)}, status=404)
+
+
+@api.exception_handler(MalformedCode)
+def _malformed(request: HttpRequest, exc: Exception) -> Any:
+    return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+
+
+@api.get("/releases", summary="The loaded CMS releases")
+def releases(request: HttpRequest) -> dict[str, Any]:
+    return {"releases": [r.to_dict() for r in Release.objects.all()]}
+
+
+@api.get("/codes/{code}", summary="What the store knows about a code on a date of service")
+def code(request: HttpRequest, code: str, date: date | None = None, system: str | None = None) -> dict[str, Any]:
+    return lookup(code, date or _today(), system=system)
+
+
+def _today() -> date:
+    return date.today()

@@ -54,7 +54,8 @@ class InForce:
         return result
 
 
-def _as_date(value: object) -> date | None:
+def to_date(value: object) -> date | None:
+    """A date column as a ``date`` (SQLite returns ISO text, PostgreSQL a date)."""
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
@@ -71,7 +72,7 @@ def all_releases() -> list[ReleaseRef]:
     refs = []
     for rid, dataset, version, label, start, end, source in rows:
         refs.append(
-            ReleaseRef(rid, dataset, version, label, _as_date(start), _as_date(end), source)  # type: ignore[arg-type]
+            ReleaseRef(rid, dataset, version, label, to_date(start), to_date(end), source)  # type: ignore[arg-type]
         )
     return refs
 
@@ -118,3 +119,15 @@ class Snapshot:
 
 def in_force(dataset: str, as_of: date) -> InForce | None:
     return Snapshot(as_of).in_force(dataset)
+
+
+def status_on(as_of: date, start: date | None, end: date | None) -> str:
+    """``active``, ``not yet effective`` or ``terminated``: a dated row on a date of service.
+
+    CMS's termination (and NCCI deletion) dates are the last day a code or edit applies.
+    """
+    if start is not None and as_of < start:
+        return "not yet effective"
+    if end is not None and as_of > end:
+        return "terminated"
+    return "active"

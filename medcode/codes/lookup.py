@@ -1,0 +1,126 @@
+"""What the store knows about one code on a date of service: the answer behind
+``medcode code``, ``GET /api/v1/codes/<code>`` and (later) the code page.
+
+Each domain app contributes its facts (``medcode/<app>/facts.py``); this module works out
+which code systems a string can belong to, asks each app, and puts the answer together
+with the releases it cites.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from medcode.codes import facts as hcpcs_facts
+from medcode.coverage import facts as coverage_facts
+from medcode.edits import facts as edit_facts
+from medcode.fees import facts as fee_facts
+from medcode.icd10 import facts as icd10_facts
+from medcode.releases.store import InForce, Snapshot
+
+SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
+
+_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+_CPT = re.compile(r"^\d{4}[0-9A-Z]$")  # 99213, 0001A, 0075T, 1010F, 0001U
+_HCPCS = re.compile(r"^[A-V]\d{4}$")
+_ICD10CM = re.compile(r"^[A-Z]\d[A-Z0-9]([A-Z0-9]{1,4})?$")
+_ICD10PCS = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
+
+
+class MalformedCode(ValueError):
+    pass
+
+
+class CodeNotFound(LookupError):
+    pass
+
+
+def candidate_systems(text: str) -> tuple[str, list[str]]:
+    """The code as stored (upper case, no dot) and the systems it could belong to, likeliest first."""
+    raw = text.strip().upper()
+    if not raw or len(raw) > 10:
+        raise MalformedCode(_malformed_message(text))
+    dotted = "." in raw
+    code = raw.replace(".", "")
+    systems: list[str] = []
+    if dotted:
+        # Only ICD-10-CM writes a dot (after the category).
+        if raw.index(".") == 3 and _ICD10CM.match(code):
+            systems.append("ICD-10-CM")
+    else:
+        if _MODIFIER.match(code):
+            systems.append("MODIFIER")
+        if _HCPCS.match(code):
+            systems.append("HCPCS")
+        if _CPT.match(code):
+            systems.append("CPT")
+        if _ICD10CM.match(code):
+            systems.append("ICD-10-CM")
+        if _ICD10PCS.match(code):
+            systems.append("ICD-10-PCS")
+    if not systems:
+        raise MalformedCode(_malformed_message(text))
+    return code, systems
+
+
+def _malformed_message(text: str) -> str:
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    return (
+        f"{shown!r} is not a code: expected a CPT or HCPCS code (97014, G0283), an ICD-10-CM "
+        "code (E11.65), an ICD-10-PCS code (0016070) or a two-character modifier (GP)"
+    )
+
+
+def lookup(text: str, as_of: date, *, system: str | None = None) -> dict[str, Any]:
+    """Everything the store knows about a code on ``as_of``; raises MalformedCode or CodeNotFound."""
+    code, systems = candidate_systems(text)
+    if system is not None:
+        if system not in SYSTEMS:
+            raise MalformedCode(f"unknown code system {system!r}: use one of {', '.join(SYSTEMS)}")
+        if system not in systems:
+            raise MalformedCode(f"{text!r} cannot be a {system} code")
+        systems = [system]
+    snap = Snapshot(as_of)
+    cited: dict[str, InForce] = {}
+
+    def cite(dataset: str) -> InForce | None:
+        answer = snap.in_force(dataset)
+        if answer is not None:
+            cited[dataset] = answer
+        return answer
+
+    found: list[dict[str, Any]] = []
+    for candidate in systems:
+        if candidate == "MODIFIER":
+            answer = hcpcs_facts.modifier(code, snap, cite)
+        elif candidate == "HCPCS":
+            answer = hcpcs_facts.hcpcs(code, snap, cite)
+        elif candidate == "CPT":
+            answer = fee_facts.cpt(code, snap, cite)
+        elif candidate == "ICD-10-CM":
+            answer = icd10_facts.icd10cm(code, snap, cite)
+        else:
+            answer = icd10_facts.icd10pcs(code, snap, cite)
+        if answer is not None:
+            found.append(answer)
+    if not found:
+        loaded = ", ".join(snap.datasets()) or "none"
+        raise CodeNotFound(
+            f"{text.strip()} is not in any loaded release ({' or '.join(systems)}; "
+            f"datasets loaded: {loaded})"
+        )
+    result = found[0]
+    result["other_systems"] = [f["system"] for f in found[1:]]
+    if result["system"] in ("HCPCS", "CPT"):
+        result["fees"] = fee_facts.fees(code, snap, cite)
+        result["mue"] = edit_facts.mue(code, snap, cite)
+        result["ptp"] = edit_facts.ptp_counts(code, snap, cite)
+        result["add_on"] = edit_facts.add_on(code, snap, cite)
+        result["coverage"] = coverage_facts.ncds_for_procedure(code, snap, cite)
+    elif result["system"] == "ICD-10-CM":
+        result["coverage"] = coverage_facts.ncds_for_diagnosis(code, snap, cite)
+    result["as_of"] = as_of.isoformat()
+    result["sources"] = [answer.to_dict() for answer in cited.values()]
+    result["notes"] = [answer.note for answer in cited.values() if answer.note]
+    return result

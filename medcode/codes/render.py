@@ -1,0 +1,116 @@
+"""The text form of a code look-up, for ``medcode code`` (the JSON form is the dict itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def print_code(info: dict[str, Any], console: Console | None = None) -> None:
+    console = console or Console(highlight=False, width=110)
+    title = f"[bold]{info['code']}[/bold]  {info['system']}"
+    if info.get("status"):
+        title += f"  ({info['status']} on {info['as_of']})"
+    console.print(title)
+    if info.get("short_description"):
+        console.print(f"Short:  {info['short_description']}")
+    if info.get("long_description"):
+        console.print(f"Long:   {info['long_description']}")
+    if info.get("descriptor_notice"):
+        console.print(f"        [dim]{info['descriptor_notice']}[/dim]")
+    dates = f"Effective {info.get('effective_date') or 'unknown'}"
+    if info.get("termination_date"):
+        dates += f", terminated {info['termination_date']}"
+    console.print(dates)
+    for key in ("billable", "valid"):
+        if key in info and info[key] is not None:
+            console.print(f"{key.title()}: {'yes' if info[key] else 'no (a header, not a code to report)'}")
+    if info.get("hierarchy"):
+        console.print("In:     " + " > ".join(f"{h['code']} {h['title']}" for h in info["hierarchy"]))
+
+    _print_fees(console, info.get("fees"))
+    _print_mue(console, info.get("mue"))
+    _print_ptp(console, info.get("ptp"))
+    _print_add_on(console, info.get("add_on"))
+    _print_coverage(console, info.get("coverage"))
+    if info.get("other_systems"):
+        console.print(f"\nAlso a code in: {', '.join(info['other_systems'])} (use --system)")
+    if info.get("notes"):
+        console.print()
+        for note in info["notes"]:
+            console.print(f"[yellow]Note:[/yellow] {note}")
+    console.print("\n[bold]Sources[/bold]")
+    for source in info.get("sources", []):
+        console.print(f"  {source['label']} — {source['source_name']}")
+
+
+def _print_fees(console: Console, fees: dict[str, Any] | None) -> None:
+    if not fees:
+        return
+    console.print("\n[bold]Medicare Physician Fee Schedule[/bold]")
+    status = fees.get("status") or {}
+    console.print(f"Status {status.get('code')}: {status.get('meaning') or ''}")
+    table = Table(show_edge=False)
+    for column in ("modifier", "work", "PE non-fac", "PE fac", "MP", "total non-fac", "total fac",
+                   "national non-fac $", "national fac $", "global", "PC/TC", "mult proc"):
+        table.add_column(column, justify="right")
+    for line in fees.get("rows", []):
+        table.add_row(
+            line.get("modifier") or "",
+            _s(line.get("work_rvu")), _s(line.get("non_facility_pe_rvu")), _s(line.get("facility_pe_rvu")),
+            _s(line.get("mp_rvu")), _s(line.get("non_facility_total")), _s(line.get("facility_total")),
+            _s(line.get("national_non_facility_amount")), _s(line.get("national_facility_amount")),
+            _s(line.get("global_days")), _s(line.get("pctc_indicator")), _s(line.get("multiple_procedure")),
+        )
+    console.print(table)
+
+
+def _print_mue(console: Console, mue: dict[str, Any] | None) -> None:
+    if not mue:
+        return
+    console.print("\n[bold]Medically unlikely edits[/bold]")
+    for setting, edit in mue.items():
+        if edit:
+            console.print(
+                f"  {setting.replace('_', ' ')}: {edit['value']} units "
+                f"(adjudication {edit['adjudication_indicator']}: {edit['adjudication_meaning']}); "
+                f"{edit['rationale']}"
+            )
+
+
+def _print_ptp(console: Console, ptp: dict[str, Any] | None) -> None:
+    if not ptp:
+        return
+    console.print("\n[bold]NCCI procedure-to-procedure edits in effect[/bold]")
+    for setting, counts in ptp.items():
+        if counts:
+            console.print(
+                f"  {setting.replace('_', ' ')}: {counts['as_column1']:,} as column 1, "
+                f"{counts['as_column2']:,} as column 2"
+            )
+
+
+def _print_add_on(console: Console, add_on: dict[str, Any] | None) -> None:
+    if not add_on:
+        return
+    if add_on.get("is_add_on"):
+        console.print(
+            f"\n[bold]Add-on code[/bold] (type {', '.join(map(str, add_on['edit_types']))}): "
+            f"{add_on['primary_codes']:,} primary codes"
+        )
+    elif add_on.get("add_on_codes"):
+        console.print(f"\n[bold]Primary code[/bold] for {add_on['add_on_codes']:,} add-on codes")
+
+
+def _print_coverage(console: Console, coverage: dict[str, Any] | None) -> None:
+    if not coverage or not coverage.get("ncds"):
+        return
+    console.print("\n[bold]National coverage determinations[/bold]")
+    for ncd in coverage["ncds"]:
+        console.print(f"  NCD {ncd['ncd']} {ncd['title']} ({ncd['diagnosis_codes']:,} ICD-10 codes)")
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,41 @@
+"""Plain SQL reads for the hot paths (code look-ups), without ORM model instantiation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection
+
+from medcode.releases.store import InForce, to_date
+
+__all__ = ["Cite", "iso", "row", "rows", "scalar", "to_date"]
+
+#: How facts modules ask for (and thereby cite) the release of a dataset in force.
+Cite = Callable[[str], InForce | None]
+
+
+def rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def row(sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+    found = rows(sql, params)
+    return found[0] if found else None
+
+
+def scalar(sql: str, params: Sequence[Any] = ()) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result = cursor.fetchone()
+    return result[0] if result else None
+
+
+def iso(value: Any) -> str | None:
+    """A date column as ISO text (SQLite returns text, PostgreSQL a date)."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
