@@ -91,6 +91,10 @@ class Snapshot:
     def datasets(self) -> list[str]:
         return sorted(self._by_dataset)
 
+    def releases(self, dataset: str) -> list[ReleaseRef]:
+        """Every loaded release of ``dataset``, oldest period first."""
+        return self._by_dataset.get(dataset, [])
+
     def in_force(self, dataset: str) -> InForce | None:
         """The release of ``dataset`` that answers for ``as_of``; None if none is loaded."""
         refs = self._by_dataset.get(dataset)

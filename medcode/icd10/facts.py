@@ -1,0 +1,116 @@
+"""ICD-10-CM and ICD-10-PCS codes for a date of service.
+
+The order file in force says whether a code exists and may be reported on that date; the
+other loaded fiscal years say since when it has existed, or that it was deleted. The Tabular
+List adds the hierarchy and the instructional notes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from medcode.icd10.codes import format_icd10cm
+from medcode.releases.sql import Cite, row, rows
+from medcode.releases.store import Snapshot
+
+
+def icd10cm(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
+    answer = _code_answer("icd10cm", "icd10_icd10cmcode", "billable", code, snap, cite)
+    if answer is None:
+        return None
+    answer["code"] = format_icd10cm(code)
+    answer["system"] = "ICD-10-CM"
+    tabular = _tabular(code, cite)
+    if tabular is not None:
+        answer["tabular"] = tabular
+        answer["hierarchy"] = tabular.pop("hierarchy")
+    return answer
+
+
+def icd10pcs(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
+    answer = _code_answer("icd10pcs", "icd10_icd10pcscode", "valid", code, snap, cite)
+    if answer is None:
+        return None
+    answer["code"] = code
+    answer["system"] = "ICD-10-PCS"
+    return answer
+
+
+def _code_answer(
+    dataset: str, table: str, flag: str, code: str, snap: Snapshot, cite: Cite
+) -> dict[str, Any] | None:
+    in_force = cite(dataset)
+    if in_force is None:
+        return None
+    found = rows(
+        f"SELECT release_id, {flag} AS flag, short_title, long_title FROM {table} WHERE code = %s",
+        [code],
+    )
+    if not found:
+        return None
+    by_release = {r["release_id"]: r for r in found}
+    having = [ref for ref in snap.releases(dataset) if ref.id in by_release]
+    current = by_release.get(in_force.release.id)
+    if current is not None:
+        status, termination = "active", None
+        shown = current
+    else:
+        later = [ref for ref in having if ref.period_start > in_force.release.period_start]
+        earlier = [ref for ref in having if ref.period_start < in_force.release.period_start]
+        if earlier and not later:
+            status = "terminated"
+            termination = (in_force.release.period_start - timedelta(days=1)).isoformat()
+            shown = by_release[earlier[-1].id]
+        else:
+            status, termination = "not yet effective", None
+            shown = by_release[later[0].id]
+    first = having[0]
+    return {
+        "short_description": shown["short_title"],
+        "long_description": shown["long_title"],
+        # The start of the earliest loaded fiscal year listing the code: a lower bound.
+        "effective_date": first.period_start.isoformat(),
+        "termination_date": termination,
+        "status": status,
+        flag: bool(shown["flag"]),
+        "releases_listing_code": [ref.version for ref in having],
+    }
+
+
+def _tabular(code: str, cite: Cite) -> dict[str, Any] | None:
+    answer = cite("icd10cm_tabular")
+    if answer is None:
+        return None
+    release_id = answer.release.id
+    entry = row(
+        "SELECT code, kind, parent_code, title, notes_json FROM icd10_icd10cmtabularentry "
+        "WHERE release_id = %s AND code_nodot = %s",
+        [release_id, code],
+    )
+    if entry is None:
+        return None
+    hierarchy = []
+    parent = entry["parent_code"]
+    while parent:
+        # Chapters ("4"), sections ("E08-E13") and diags ("E11") never share a code.
+        above = row(
+            "SELECT code, kind, parent_code, title, notes_json FROM icd10_icd10cmtabularentry "
+            "WHERE release_id = %s AND code_nodot = %s",
+            [release_id, parent.replace(".", "")],
+        )
+        if above is None:
+            break
+        hierarchy.insert(
+            0,
+            {"code": above["code"], "kind": above["kind"], "title": above["title"],
+             "notes": json.loads(above["notes_json"] or "{}")},
+        )
+        parent = above["parent_code"]
+    return {
+        "title": entry["title"],
+        "notes": json.loads(entry["notes_json"] or "{}"),
+        "hierarchy": hierarchy,
+        "source": answer.release.to_dict(),
+    }
