@@ -109,7 +109,11 @@ def _print_coverage(console: Console, coverage: dict[str, Any] | None) -> None:
         return
     console.print("\n[bold]National coverage determinations[/bold]")
     for ncd in coverage["ncds"]:
-        console.print(f"  NCD {ncd['ncd']} {ncd['title']} ({ncd['diagnosis_codes']:,} ICD-10 codes)")
+        if "diagnosis_codes" in ncd:
+            detail = f"{ncd['diagnosis_codes']:,} ICD-10 codes listed"
+        else:
+            detail = f"resolution {ncd['resolution']}: {ncd['resolution_meaning']}"
+        console.print(f"  NCD {ncd['ncd']} {ncd['title']} ({detail})")
 
 
 def _s(value: Any) -> str:
