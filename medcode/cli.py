@@ -131,7 +131,7 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
     if args.list:
         for entry in catalog.CATALOG:
-            print(f"{entry.release_id:<32} {entry.title}\n{'':<32} {entry.url}")
+            print(f"{entry.release_id:<36} {entry.title}\n{'':<36} {entry.url}")
         return 0
     cache = Path(args.cache) if args.cache else Path(settings.MEDCODE_CACHE)
     try:
@@ -139,18 +139,17 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    paths = []
-    failed = 0
+    paths: list[Path] = []
     for result in results:
         if result.ok:
-            paths.append(result.path)
-            print(f"fetched   {result.entry.release_id}: {result.message}")
+            paths.extend(result.load_paths)
+            print(f"{result.status:<10} {result.release_id}: {result.message}")
         else:
-            failed += 1
-            print(f"FAILED    {result.entry.release_id}: {result.message}", file=sys.stderr)
-    if args.no_load:
+            print(f"FAILED     {result.release_id}: {result.message}", file=sys.stderr)
+    failed = any(not r.ok for r in results)
+    if args.no_load or not paths:
         return 1 if failed else 0
-    status = _report_outcomes(load_paths(paths), args.json) if paths else 0
+    status = _report_outcomes(load_paths(paths), args.json)
     return 1 if failed or status else 0
 
 
