@@ -30,7 +30,9 @@ def releases(request: HttpRequest) -> dict[str, Any]:
 
 
 @api.get("/codes/{code}", summary="What the store knows about a code on a date of service")
-def code(request: HttpRequest, code: str, date: date | None = None, system: str | None = None) -> dict[str, Any]:
+def code(
+    request: HttpRequest, code: str, date: date | None = None, system: str | None = None
+) -> dict[str, Any]:
     return lookup(code, date or _today(), system=system)
 
 

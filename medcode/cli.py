@@ -106,9 +106,11 @@ def cmd_data_status(args: argparse.Namespace) -> int:
 
     table = Table(title="Loaded CMS releases")
     for column in ("dataset", "version", "covers", "source", "rows", "rejected", "loaded", "secs"):
-        table.add_column(column, justify="right" if column in ("rows", "rejected", "secs") else "left")
+        table.add_column(
+            column, justify="right" if column in ("rows", "rejected", "secs") else "left"
+        )
     for r in releases:
-        covers = f"{r.period_start} – {r.period_end or 'until replaced'}"
+        covers = f"{r.period_start} to {r.period_end or 'replaced'}"
         table.add_row(
             r.dataset,
             r.version,
@@ -200,7 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = data_commands.add_parser("load", help="load CMS files or folders (recursively)")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    load.add_argument("--replace", action="store_true", help="replace a release loaded from another file")
+    load.add_argument(
+        "--replace", action="store_true", help="replace a release loaded from another file"
+    )
     load.add_argument("--json", action="store_true", help="print the outcome as JSON")
     load.set_defaults(func=cmd_data_load)
 
@@ -209,9 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(func=cmd_data_status)
 
     fetch = data_commands.add_parser("fetch", help="download CMS releases, then load them")
-    fetch.add_argument("--release", action="append", metavar="ID", help="a catalog id (repeatable); default all")
+    fetch.add_argument(
+        "--release", action="append", metavar="ID", help="a catalog id (repeatable); default all"
+    )
     fetch.add_argument("--mirror", metavar="URL", help="fetch from this host instead of CMS's")
-    fetch.add_argument("--cache", metavar="DIR", help="download folder (default $MEDCODE_HOME/cache)")
+    fetch.add_argument(
+        "--cache", metavar="DIR", help="download folder (default $MEDCODE_HOME/cache)"
+    )
     fetch.add_argument("--list", action="store_true", help="list the catalog and exit")
     fetch.add_argument("--no-load", action="store_true", help="download only")
     fetch.add_argument("--json", action="store_true")
@@ -221,7 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("code")
     code.add_argument("--date", type=_date, help="date of service (default today)")
     code.add_argument(
-        "--system", choices=["HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER"],
+        "--system",
+        choices=["HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER"],
         help="when a code exists in several systems",
     )
     code.add_argument("--json", action="store_true")

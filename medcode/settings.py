@@ -16,7 +16,7 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").spl
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    """Turn DATABASE_URL (sqlite:///path or postgres://user:pw@host:port/name) into Django's form."""
+    """DATABASE_URL (sqlite:///path, postgres://user:pw@host:port/name) in Django's form."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         path = unquote(parts.path)

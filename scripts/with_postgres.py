@@ -57,7 +57,20 @@ def main() -> int:
     data = os.path.join(folder, "data")
     port = _free_port()
     subprocess.run(
-        _as_owner([_bin("initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"]),
+        _as_owner(
+            [
+                _bin("initdb"),
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ]
+        ),
         check=True,
         stdout=subprocess.DEVNULL,
     )

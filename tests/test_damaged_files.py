@@ -47,7 +47,9 @@ def line_of(path: Path, needle: str, encoding: str = "latin-1") -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
-def test_a_bad_rvu_value_names_file_line_and_field(tmp_path: Path, full_load: list[Outcome]) -> None:
+def test_a_bad_rvu_value_names_file_line_and_field(
+    tmp_path: Path, full_load: list[Outcome]
+) -> None:
     original = shared_file("pfs_rvu/rvu25d/PPRRVU2025_Oct.csv")
     damaged = tmp_path / original.name
     text = original.read_bytes().decode("latin-1")
@@ -63,7 +65,9 @@ def test_a_bad_rvu_value_names_file_line_and_field(tmp_path: Path, full_load: li
     assert "1.3O" in outcome.message
 
 
-def test_a_truncated_gzip_edit_table_fails_and_stores_nothing(tmp_path: Path, full_load: list[Outcome]) -> None:
+def test_a_truncated_gzip_edit_table_fails_and_stores_nothing(
+    tmp_path: Path, full_load: list[Outcome]
+) -> None:
     original = shared_file("ncci_ptp/ccioph-v302r0-2024q3-outpatient.txt.gz")
     # Another version name, so it would be a new release: nothing of it may remain.
     damaged = tmp_path / "ccioph-v303r0-2024q4-outpatient.txt.gz"
@@ -89,10 +93,15 @@ def test_a_corrupt_zip_member_fails_and_keeps_the_release_it_would_replace(
 
     outcome = load_damaged(damaged, full_load, replace=True)
 
-    assert "january-2025-alpha-numeric-hcpcs-file.zip!HCPC2025_JAN_ANWEB_12172024.txt" in outcome.message
+    assert (
+        "january-2025-alpha-numeric-hcpcs-file.zip!HCPC2025_JAN_ANWEB_12172024.txt"
+        in outcome.message
+    )
 
 
-def test_a_truncated_fixed_width_record_names_its_line(tmp_path: Path, full_load: list[Outcome]) -> None:
+def test_a_truncated_fixed_width_record_names_its_line(
+    tmp_path: Path, full_load: list[Outcome]
+) -> None:
     with zipfile.ZipFile(shared_file("hcpcs/january-2025-alpha-numeric-hcpcs-file.zip")) as archive:
         data = archive.read("HCPC2025_JAN_ANWEB_12172024.txt")
     cut = data[: 321 * 5000 + 150]  # in the middle of record 5,001
@@ -105,7 +114,9 @@ def test_a_truncated_fixed_width_record_names_its_line(tmp_path: Path, full_load
     assert "characters long" in outcome.message
 
 
-def test_an_empty_file_with_a_cms_name_is_an_error(tmp_path: Path, full_load: list[Outcome]) -> None:
+def test_an_empty_file_with_a_cms_name_is_an_error(
+    tmp_path: Path, full_load: list[Outcome]
+) -> None:
     damaged = tmp_path / "GPCI2025.csv"
     damaged.write_bytes(b"")
 
@@ -158,7 +169,9 @@ def test_a_copy_of_a_loaded_file_under_another_name_changes_nothing(
     tmp_path: Path, full_load: list[Outcome]
 ) -> None:
     copy = tmp_path / "copy.zip"
-    shutil.copy(shared_file("icd10pcs/2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip"), copy)
+    shutil.copy(
+        shared_file("icd10pcs/2026-icd-10-pcs-order-file-long-and-abbreviated-titles.zip"), copy
+    )
     before = store_fingerprint()
 
     outcomes = load_paths([copy])

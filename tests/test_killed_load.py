@@ -91,12 +91,17 @@ def test_a_load_killed_midway_leaves_the_store_as_it_was(scratch_database: str) 
     datasets = [r["dataset"] for r in json.loads(out)["releases"]]
     assert datasets == ["hcpcs"]
 
-    count = medcode(scratch_database, "manage", "shell", "-c",
-                    "from medcode.edits.models import PtpEdit; print(PtpEdit.objects.count())")
+    count = medcode(
+        scratch_database,
+        "manage",
+        "shell",
+        "-c",
+        "from medcode.edits.models import PtpEdit; print(PtpEdit.objects.count())",
+    )
     out, err = count.communicate(timeout=60)
     assert out.strip() == "0", err
 
     again = medcode(scratch_database, "data", "load", "--json", str(shared_file(HCPCS)))
     out, err = again.communicate(timeout=60)
     assert again.returncode == 0, err
-    assert [o["status"] for o in json.loads(out)["outcomes"]][0] == "unchanged"
+    assert json.loads(out)["outcomes"][0]["status"] == "unchanged"

@@ -37,7 +37,7 @@ class CodeNotFound(LookupError):
 
 
 def candidate_systems(text: str) -> tuple[str, list[str]]:
-    """The code as stored (upper case, no dot) and the systems it could belong to, likeliest first."""
+    """The code as stored (upper case, no dot) and the systems it may be in, likeliest first."""
     raw = text.strip().upper()
     if not raw or len(raw) > 10:
         raise MalformedCode(_malformed_message(text))
@@ -73,7 +73,7 @@ def _malformed_message(text: str) -> str:
 
 
 def lookup(text: str, as_of: date, *, system: str | None = None) -> dict[str, Any]:
-    """Everything the store knows about a code on ``as_of``; raises MalformedCode or CodeNotFound."""
+    """All the store knows about a code on ``as_of``; raises MalformedCode or CodeNotFound."""
     code, systems = candidate_systems(text)
     if system is not None:
         if system not in SYSTEMS:

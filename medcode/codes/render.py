@@ -26,9 +26,13 @@ def print_code(info: dict[str, Any], console: Console | None = None) -> None:
     console.print(dates)
     for key in ("billable", "valid"):
         if key in info and info[key] is not None:
-            console.print(f"{key.title()}: {'yes' if info[key] else 'no (a header, not a code to report)'}")
+            console.print(
+                f"{key.title()}: {'yes' if info[key] else 'no (a header, not a code to report)'}"
+            )
     if info.get("hierarchy"):
-        console.print("In:     " + " > ".join(f"{h['code']} {h['title']}" for h in info["hierarchy"]))
+        console.print(
+            "In:     " + " > ".join(f"{h['code']} {h['title']}" for h in info["hierarchy"])
+        )
 
     _print_fees(console, info.get("fees"))
     _print_mue(console, info.get("mue"))
@@ -53,16 +57,35 @@ def _print_fees(console: Console, fees: dict[str, Any] | None) -> None:
     status = fees.get("status") or {}
     console.print(f"Status {status.get('code')}: {status.get('meaning') or ''}")
     table = Table(show_edge=False)
-    for column in ("modifier", "work", "PE non-fac", "PE fac", "MP", "total non-fac", "total fac",
-                   "national non-fac $", "national fac $", "global", "PC/TC", "mult proc"):
+    for column in (
+        "modifier",
+        "work",
+        "PE non-fac",
+        "PE fac",
+        "MP",
+        "total non-fac",
+        "total fac",
+        "national non-fac $",
+        "national fac $",
+        "global",
+        "PC/TC",
+        "mult proc",
+    ):
         table.add_column(column, justify="right")
     for line in fees.get("rows", []):
         table.add_row(
             line.get("modifier") or "",
-            _s(line.get("work_rvu")), _s(line.get("non_facility_pe_rvu")), _s(line.get("facility_pe_rvu")),
-            _s(line.get("mp_rvu")), _s(line.get("non_facility_total")), _s(line.get("facility_total")),
-            _s(line.get("national_non_facility_amount")), _s(line.get("national_facility_amount")),
-            _s(line.get("global_days")), _s(line.get("pctc_indicator")), _s(line.get("multiple_procedure")),
+            _s(line.get("work_rvu")),
+            _s(line.get("non_facility_pe_rvu")),
+            _s(line.get("facility_pe_rvu")),
+            _s(line.get("mp_rvu")),
+            _s(line.get("non_facility_total")),
+            _s(line.get("facility_total")),
+            _s(line.get("national_non_facility_amount")),
+            _s(line.get("national_facility_amount")),
+            _s(line.get("global_days")),
+            _s(line.get("pctc_indicator")),
+            _s(line.get("multiple_procedure")),
         )
     console.print(table)
 

@@ -27,7 +27,7 @@ INDICATORS = (
 
 
 def cpt(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
-    """A CPT code as the loaded fee schedule knows it (the only CPT descriptor source medcode uses)."""
+    """A CPT code as the loaded fee schedule knows it (medcode's only CPT descriptor source)."""
     answer = cite("pfs_rvu")
     if answer is None:
         return None

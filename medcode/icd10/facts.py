@@ -91,7 +91,7 @@ def _tabular(code: str, cite: Cite) -> dict[str, Any] | None:
     )
     if entry is None:
         return None
-    hierarchy = []
+    hierarchy: list[dict[str, Any]] = []
     parent = entry["parent_code"]
     while parent:
         # Chapters ("4"), sections ("E08-E13") and diags ("E11") never share a code.
@@ -104,8 +104,12 @@ def _tabular(code: str, cite: Cite) -> dict[str, Any] | None:
             break
         hierarchy.insert(
             0,
-            {"code": above["code"], "kind": above["kind"], "title": above["title"],
-             "notes": json.loads(above["notes_json"] or "{}")},
+            {
+                "code": above["code"],
+                "kind": above["kind"],
+                "title": above["title"],
+                "notes": json.loads(above["notes_json"] or "{}"),
+            },
         )
         parent = above["parent_code"]
     return {

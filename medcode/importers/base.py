@@ -88,7 +88,7 @@ class Source:
 
     @property
     def extension(self) -> str:
-        """Lower-case extension, ignoring a trailing ``.gz``: ``txt``, ``csv``, ``xlsx``, ``xml``."""
+        """Lower-case extension, ignoring a trailing ``.gz``: ``txt``, ``csv``, ``xlsx``…"""
         name = self.filename.lower()
         if name.endswith(".gz"):
             name = name[:-3]
@@ -139,6 +139,21 @@ class Source:
     def xlsx_bytes(self) -> io.BytesIO:
         """The whole file in memory, seekable, as openpyxl wants it."""
         return io.BytesIO(self.read_bytes())
+
+    def xlsx_mentions(self, *needles: bytes) -> bool:
+        """Whether a workbook's shared strings contain every needle (case-insensitive).
+
+        A cheap first look before openpyxl parses the sheet: recognizing a workbook by
+        parsing it costs up to a second, and archives carry workbooks nobody loads.
+        """
+        try:
+            with zipfile.ZipFile(self.xlsx_bytes()) as book:
+                strings = book.read("xl/sharedStrings.xml").upper()
+        except KeyError:
+            return True  # inline strings only: the rows themselves must tell
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            return False
+        return all(needle.upper() in strings for needle in needles)
 
 
 @dataclass
@@ -206,9 +221,7 @@ def decode_line(raw: bytes, line_no: int, *, fallback: str | None = "cp1252") ->
     A NUL byte means the file is binary or UTF-16, never a CMS text file.
     """
     if b"\x00" in raw:
-        raise FieldError(
-            "(line)", "contains NUL bytes: the file is binary or UTF-16, not CMS text"
-        )
+        raise FieldError("(line)", "contains NUL bytes: the file is binary or UTF-16, not CMS text")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -303,7 +316,7 @@ def _leap(year: int) -> bool:
 
 
 def parse_iso_date(value: object, field: str) -> date | None:
-    """A date cell from a spreadsheet (a ``datetime``/``date``) or ``YYYY-MM-DD`` / ``MM/DD/YYYY`` text."""
+    """A spreadsheet date cell (``datetime``/``date``) or ``YYYY-MM-DD`` / ``MM/DD/YYYY`` text."""
     if value is None:
         return None
     if hasattr(value, "date") and callable(value.date):

@@ -79,7 +79,8 @@ class HcpcsAnweb(Importer):
                 continue
             if len(line) < MIN_LENGTH:
                 raise FieldError(
-                    "(record)", f"record is {len(line)} characters long, expected {MIN_LENGTH} or 320"
+                    "(record)",
+                    f"record is {len(line)} characters long, expected {MIN_LENGTH} or 320",
                 )
             record_id = line[10]
             raw_code = line[:5]
@@ -87,7 +88,8 @@ class HcpcsAnweb(Importer):
                 # A continuation adds to the long description of the record before it.
                 if pending is None or pending[1][0] != raw_code.strip():
                     raise FieldError(
-                        "HCPCS code", f"continuation record for {raw_code.strip()!r} follows no first record"
+                        "HCPCS code",
+                        f"continuation record for {raw_code.strip()!r} follows no first record",
                     )
                 more = _field(line, 12, 91)
                 if more:
@@ -98,11 +100,15 @@ class HcpcsAnweb(Importer):
             stats.rows_read += 1
             if record_id == "3":
                 if not _CODE.match(raw_code):
-                    raise FieldError("HCPCS code", f"expected 5 letters or digits, got {raw_code!r}")
+                    raise FieldError(
+                        "HCPCS code", f"expected 5 letters or digits, got {raw_code!r}"
+                    )
                 pending = (HcpcsCode, self._code_values(line))
             elif record_id == "7":
                 if not _MODIFIER.match(raw_code):
-                    raise FieldError("HCPCS modifier", f"expected 2 characters in columns 4-5, got {raw_code!r}")
+                    raise FieldError(
+                        "HCPCS modifier", f"expected 2 characters in columns 4-5, got {raw_code!r}"
+                    )
                 pending = (HcpcsModifier, self._modifier_values(line))
             else:
                 raise FieldError("record id", f"expected 3, 4, 7 or 8, got {record_id!r}")

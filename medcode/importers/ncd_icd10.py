@@ -87,18 +87,6 @@ def head_rows(source: Source) -> tuple[tuple[Any, ...], ...]:
     return _head(source, (stat.st_mtime_ns, stat.st_size))
 
 
-def _may_have_header(source: Source) -> bool:
-    """A cheap first look at the shared strings, so other workbooks are not parsed in full."""
-    try:
-        with zipfile.ZipFile(source.xlsx_bytes()) as book:
-            strings = book.read("xl/sharedStrings.xml").upper()
-    except KeyError:
-        return True  # no shared strings (inline text): only the rows can tell
-    except _BROKEN:
-        return False
-    return b"RESOLUTION" in strings and b"ICD-10" in strings
-
-
 def _text(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
@@ -185,7 +173,7 @@ class NcdIcd10(Importer):
     def recognize(self, source: Source, head: bytes) -> bool:
         if source.extension != "xlsx" or not head.startswith(b"PK"):
             return False
-        if not _may_have_header(source):
+        if not source.xlsx_mentions(b"RESOLUTION", b"ICD-10"):
             return False
         try:
             rows = head_rows(source)

@@ -294,7 +294,7 @@ class PfsPprrvu(Importer):
             # The first record: a status letter in column 58 and the CF's point at column 136.
             return data is not None and len(data) >= RECORD_LENGTH and data[135:136] == b"."
         if ext == "xlsx":
-            if not head.startswith(b"PK"):
+            if not head.startswith(b"PK") or not source.xlsx_mentions(b"STATUS", b"CONV"):
                 return False
             try:
                 rows = self._sheet_rows(source, max_row=20)

@@ -73,7 +73,7 @@ def _expand(path: Path) -> Iterator[Source | LoadError]:
         yield Source(path, member)
 
 
-def recognize(source: Source) -> Importer | None | LoadError:
+def recognize(source: Source) -> Importer | LoadError | None:
     """The importer that reads ``source``; None for documentation; LoadError when unknown."""
     if source.extension in DOCUMENTATION_EXTENSIONS:
         return None
@@ -141,7 +141,9 @@ def load_source(
         return Outcome(source.name, "failed", str(exc))
 
 
-def _load(source: Source, importer: Importer, *, replace: bool, progress: Progress | None) -> Outcome:
+def _load(
+    source: Source, importer: Importer, *, replace: bool, progress: Progress | None
+) -> Outcome:
     started = time.perf_counter()
     head = source.head()
     try:
@@ -207,9 +209,7 @@ def _load(source: Source, importer: Importer, *, replace: bool, progress: Progre
     if progress is not None:
         progress(source, writer.rows)
     verb = "replaced" if existing is not None else "loaded"
-    return Outcome(
-        source.name, "loaded", f"{verb} {info.label}: {writer.rows:,} rows", release
-    )
+    return Outcome(source.name, "loaded", f"{verb} {info.label}: {writer.rows:,} rows", release)
 
 
 def delete_release(release: Release) -> None:
@@ -221,12 +221,14 @@ def delete_release(release: Release) -> None:
 def _delete_release(release: Release, importer: Importer) -> None:
     with connection.cursor() as cursor:
         for model in importer.models:
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE release_id = %s", [release.pk])
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE release_id = %s", [release.pk]
+            )
     release.delete()
 
 
 class BulkWriter:
-    """Buffers rows per table and writes them in batches: executemany on SQLite, COPY on PostgreSQL."""
+    """Buffers rows per table, written in batches: executemany on SQLite, COPY on PostgreSQL."""
 
     def __init__(self, release_id: int) -> None:
         self.release_id = release_id
@@ -254,19 +256,27 @@ class BulkWriter:
 
     def _write(self, model: type[models.Model], rows: list[tuple[object, ...]]) -> None:
         fields = model.LOAD_FIELDS  # type: ignore[attr-defined]
-        columns = ["release_id", *(model._meta.get_field(f).column for f in fields)]
+        columns = ["release_id", *(_column(model, f) for f in fields)]
         table = model._meta.db_table
         release_id = self.release_id
         connection.ensure_connection()
         raw = connection.connection
         if connection.vendor == "postgresql":
-            with raw.cursor() as cursor:  # type: ignore[union-attr]
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row((release_id, *row))
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+                for row in rows:
+                    copy.write_row((release_id, *row))
         else:
             marks = ", ".join("?" * len(columns))
             raw.executemany(  # type: ignore[union-attr]
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
                 [(release_id, *row) for row in rows],
             )
+
+
+def _column(model: type[models.Model], field_name: str) -> str:
+    field = model._meta.get_field(field_name)
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{model.__name__}.LOAD_FIELDS names {field_name!r}, which is not a column")
+    return column

@@ -111,7 +111,7 @@ class Snapshot:
             return InForce(
                 ref,
                 f"No loaded {dataset} release covers {day.isoformat()}; answered from "
-                f"{ref.label}, which ended {ref.period_end.isoformat() if ref.period_end else '?'}.",
+                f"{ref.label}, which ended {ref.period_end}.",
             )
         ref = refs[0]
         return InForce(

@@ -49,7 +49,9 @@ def record(
     return "".join(line)
 
 
-def write_anweb(folder: Path, records: list[str], name: str = "HCPC2030_APR_ANWEB_03012030.txt") -> Path:
+def write_anweb(
+    folder: Path, records: list[str], name: str = "HCPC2030_APR_ANWEB_03012030.txt"
+) -> Path:
     path = folder / name
     path.write_bytes(("\r\n".join(records) + "\r\n").encode("latin-1"))
     return path
@@ -57,14 +59,38 @@ def write_anweb(folder: Path, records: list[str], name: str = "HCPC2030_APR_ANWE
 
 GOOD = [
     record(
-        "G0283", "3", "Electrical stimulation (unattended), to one or more areas for indication(s)",
-        "Elec stim other than wound", pricing="11", coverage="C", betos="P5E", tos="1UW",
-        add="20030101", action_eff="20030101", action="N",
+        "G0283",
+        "3",
+        "Electrical stimulation (unattended), to one or more areas for indication(s)",
+        "Elec stim other than wound",
+        pricing="11",
+        coverage="C",
+        betos="P5E",
+        tos="1UW",
+        add="20030101",
+        action_eff="20030101",
+        action="N",
     ),
     record("G0283", "4", "other than wound care, as part of a therapy plan of care", seq=2),
-    record("A9999", "3", "Miscellaneous supply", "Misc supply", add="20000101", term="20301231", action="D"),
-    record("   GP", "7", "Services delivered under an outpatient physical therapy plan of care",
-           "Op pt services", coverage="C", add="19990101", action_eff="20030101", action="N"),
+    record(
+        "A9999",
+        "3",
+        "Miscellaneous supply",
+        "Misc supply",
+        add="20000101",
+        term="20301231",
+        action="D",
+    ),
+    record(
+        "   GP",
+        "7",
+        "Services delivered under an outpatient physical therapy plan of care",
+        "Op pt services",
+        coverage="C",
+        add="19990101",
+        action_eff="20030101",
+        action="N",
+    ),
 ]
 
 
@@ -75,7 +101,9 @@ def test_it_loads_codes_and_modifiers_with_continued_descriptions(tmp_path: Path
     assert outcome.status == "loaded", outcome.message
     release = Release.objects.get(dataset="hcpcs")
     assert (release.version, release.period_start, release.period_end) == (
-        "2030-APR", date(2030, 4, 1), date(2030, 6, 30),
+        "2030-APR",
+        date(2030, 4, 1),
+        date(2030, 6, 30),
     )
     g0283 = HcpcsCode.objects.get(code="G0283")
     assert g0283.long_description == (
@@ -83,9 +111,15 @@ def test_it_loads_codes_and_modifiers_with_continued_descriptions(tmp_path: Path
         "other than wound care, as part of a therapy plan of care"
     )
     assert (g0283.short_description, g0283.pricing_indicators, g0283.coverage_code) == (
-        "Elec stim other than wound", "11", "C",
+        "Elec stim other than wound",
+        "11",
+        "C",
     )
-    assert (g0283.betos, g0283.type_of_service, g0283.add_date) == ("P5E", "1,U,W", date(2003, 1, 1))
+    assert (g0283.betos, g0283.type_of_service, g0283.add_date) == (
+        "P5E",
+        "1,U,W",
+        date(2003, 1, 1),
+    )
     assert HcpcsCode.objects.get(code="A9999").termination_date == date(2030, 12, 31)
     gp = HcpcsModifier.objects.get(code="GP")
     assert gp.short_description == "Op pt services"
@@ -163,7 +197,14 @@ def test_it_reads_every_code_and_modifier_of_the_real_january_2025_file() -> Non
     )
     assert g0283["short_description"] == "Elec stim other than wound"
     assert (g0283["pricing_indicators"], g0283["multiple_pricing_indicator"]) == ("11", "A")
-    assert (g0283["coverage_code"], g0283["betos"], g0283["type_of_service"]) == ("C", "P5E", "1,U,W")
+    assert (g0283["coverage_code"], g0283["betos"], g0283["type_of_service"]) == (
+        "C",
+        "P5E",
+        "1,U,W",
+    )
     assert (g0283["add_date"], g0283["action_code"]) == (date(2003, 1, 1), "N")
     gp = dict(zip(HcpcsModifier.LOAD_FIELDS, modifiers["GP"], strict=True))
-    assert gp["long_description"] == "Services delivered under an outpatient physical therapy plan of care"
+    assert (
+        gp["long_description"]
+        == "Services delivered under an outpatient physical therapy plan of care"
+    )

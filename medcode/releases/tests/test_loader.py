@@ -32,7 +32,9 @@ def test_it_loads_data_members_of_zips_in_folders_and_skips_the_rest(tmp_path: P
     outcomes = load_paths([tmp_path / "cms"])
 
     statuses = by_status(outcomes)
-    assert statuses["loaded"] == ["april-2030-alpha-numeric-hcpcs-file.zip!HCPC2030_APR_ANWEB_03012030.txt"]
+    assert statuses["loaded"] == [
+        "april-2030-alpha-numeric-hcpcs-file.zip!HCPC2030_APR_ANWEB_03012030.txt"
+    ]
     assert sorted(statuses["skipped"]) == [
         "april-2030-alpha-numeric-hcpcs-file.zip!HCPC2030_recordlayout.txt",
         "guide.pdf",
@@ -55,7 +57,9 @@ def test_it_loads_data_members_of_zips_in_folders_and_skips_the_rest(tmp_path: P
     ],
     ids=["unrecognized", "empty", "corrupt-zip", "utf16"],
 )
-def test_it_names_the_file_it_cannot_load(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
+def test_it_names_the_file_it_cannot_load(
+    tmp_path: Path, name: str, content: bytes, expected: str
+) -> None:
     (tmp_path / name).write_bytes(content)
 
     [outcome] = load_paths([tmp_path / name])

@@ -5,7 +5,9 @@ from datetime import date
 from medcode.releases.store import ReleaseRef, Snapshot
 
 
-def ref(rid: int, version: str, start: date, end: date | None, dataset: str = "icd10cm") -> ReleaseRef:
+def ref(
+    rid: int, version: str, start: date, end: date | None, dataset: str = "icd10cm"
+) -> ReleaseRef:
     return ReleaseRef(rid, dataset, version, f"ICD-10-CM {version}", start, end, f"{version}.zip")
 
 
