@@ -97,7 +97,7 @@ def lookup(text: str, as_of: date, *, system: str | None = None) -> dict[str, An
         elif candidate == "HCPCS":
             answer = hcpcs_facts.hcpcs(code, snap, cite)
         elif candidate == "CPT":
-            answer = fee_facts.cpt(code, snap, cite)
+            answer = fee_facts.cpt(code, snap, cite) or edit_facts.cpt(code, snap, cite)
         elif candidate == "ICD-10-CM":
             answer = icd10_facts.icd10cm(code, snap, cite)
         else:
