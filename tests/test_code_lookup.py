@@ -1,4 +1,4 @@
-"""`medcode code` and GET /api/v1/codes/<code> over the real CMS files: the same answer both ways."""
+"""`medcode code` and GET /api/v1/codes/<code> on the real CMS files: one answer both ways."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ def test_the_api_gives_the_same_answer_as_the_cli(
     assert response.json() == json.loads(json.dumps(from_cli))
 
 
-def test_a_cpt_code_shows_the_descriptor_of_the_loaded_fee_schedule(full_load: list[Outcome]) -> None:
+def test_a_cpt_code_shows_the_descriptor_of_the_loaded_fee_schedule(
+    full_load: list[Outcome],
+) -> None:
     info = lookup("99213", DAY)
 
     row = PfsRvu.objects.get(hcpcs="99213", modifier="")
@@ -88,7 +90,9 @@ def test_icd10cm_codes_answer_with_or_without_the_dot(full_load: list[Outcome]) 
     assert lookup("E11", DAY)["billable"] is False
 
 
-def test_an_icd10cm_code_added_in_fy2026_is_not_yet_valid_in_fy2025(full_load: list[Outcome]) -> None:
+def test_an_icd10cm_code_added_in_fy2026_is_not_yet_valid_in_fy2025(
+    full_load: list[Outcome],
+) -> None:
     fy2025 = Release.objects.get(dataset="icd10cm", version="FY2025")
     fy2026 = Release.objects.get(dataset="icd10cm", version="FY2026")
     old = set(Icd10CmCode.objects.filter(release=fy2025).values_list("code", flat=True))
@@ -135,7 +139,9 @@ def test_an_unknown_code_is_a_clear_error_everywhere(
     assert response.status_code == 404 and "not in any loaded release" in response.json()["error"]
 
 
-@pytest.mark.parametrize("text", ["", "hello world", "97014; DROP TABLE x", "E1.165", "ÄÖÜ12", "9" * 600])
+@pytest.mark.parametrize(
+    "text", ["", "hello world", "97014; DROP TABLE x", "E1.165", "ÄÖÜ12", "9" * 600]
+)
 def test_a_malformed_code_is_a_clear_error(text: str) -> None:
     with pytest.raises(MalformedCode, match="is not a code"):
         candidate_systems(text)
@@ -158,7 +164,9 @@ def test_the_text_report_names_the_code_and_its_sources(
     assert "Medically unlikely edits" in out and "HCPCS Level II Jan 2025" in out
 
 
-def test_data_status_lists_the_releases(full_load: list[Outcome], capsys: pytest.CaptureFixture[str]) -> None:
+def test_data_status_lists_the_releases(
+    full_load: list[Outcome], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["data", "status", "--json"]) == 0
 
     releases = json.loads(capsys.readouterr().out)["releases"]

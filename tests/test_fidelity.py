@@ -29,7 +29,11 @@ def release(dataset: str, version: str | None = None) -> Release:
 def test_every_file_in_shared_loads_or_is_skipped_for_a_reason(full_load: list[Outcome]) -> None:
     failed = [o.message for o in full_load if o.status == "failed"]
     assert failed == []
-    loaded = {(o.release.dataset, o.release.version) for o in full_load if o.status == "loaded" and o.release}
+    loaded = {
+        (o.release.dataset, o.release.version)
+        for o in full_load
+        if o.status == "loaded" and o.release
+    }
     assert loaded == {
         ("hcpcs", "2025-JAN"),
         ("icd10cm", "FY2025"),
@@ -53,14 +57,19 @@ def test_every_file_in_shared_loads_or_is_skipped_for_a_reason(full_load: list[O
         ("lcd_index", "2025-08-08"),
     }
     # The other forms of a release already loaded (PPRRVU txt and xlsx, GPCI txt...) are skipped.
-    skipped = {o.source for o in full_load if o.status == "skipped" and "already loaded" in o.message}
+    skipped = {
+        o.source for o in full_load if o.status == "skipped" and "already loaded" in o.message
+    }
     assert "PPRRVU2025_Oct.xlsx" in skipped and "PPRRVU2025_Oct.txt" in skipped
     assert "MCR_MUE_PractitionerServices_Eff_04-01-2026.xlsx" in skipped
 
 
 def test_each_release_records_its_file_checksum_and_counts(full_load: list[Outcome]) -> None:
     hcpcs = release("hcpcs")
-    assert hcpcs.source_name == "january-2025-alpha-numeric-hcpcs-file.zip!HCPC2025_JAN_ANWEB_12172024.txt"
+    assert (
+        hcpcs.source_name
+        == "january-2025-alpha-numeric-hcpcs-file.zip!HCPC2025_JAN_ANWEB_12172024.txt"
+    )
     assert (hcpcs.rows_read, hcpcs.rows_loaded, hcpcs.rows_rejected) == (8642, 8642, 0)
     gpci = release("pfs_gpci")
     assert gpci.sha256 == "fc106f49547d0821db8fc33eee4f532d4a90e41110976659f80ac9e3a438f26e"
@@ -128,15 +137,27 @@ def test_values_match_the_cms_files_row_by_row(full_load: list[Outcome]) -> None
     assert Decimal(str(e99213.conversion_factor)) == Decimal("32.3465")
     mue = MueEdit.objects.get(release=release("ncci_mue_practitioner"), code="G0283")
     assert (mue.value, mue.adjudication_indicator) == (1, "3")
-    edit = PtpEdit.objects.get(release=release("ncci_ptp_practitioner"), column1="G0283", column2="97032")
+    edit = PtpEdit.objects.get(
+        release=release("ncci_ptp_practitioner"), column1="G0283", column2="97032"
+    )
     assert (edit.deletion_date, edit.modifier_indicator) == (None, "1")
-    assert PtpEdit.objects.filter(column1="G0283", release=release("ncci_ptp_practitioner")).count() == 12
+    assert (
+        PtpEdit.objects.filter(column1="G0283", release=release("ncci_ptp_practitioner")).count()
+        == 12
+    )
 
 
 def test_loading_everything_again_changes_nothing(full_load: list[Outcome]) -> None:
-    before = sorted(Release.objects.values_list("dataset", "version", "sha256", "rows_loaded", "loaded_at"))
+    before = sorted(
+        Release.objects.values_list("dataset", "version", "sha256", "rows_loaded", "loaded_at")
+    )
 
     again = load_paths([SHARED_CMS])
 
     assert {o.status for o in again} <= {"unchanged", "skipped"}
-    assert sorted(Release.objects.values_list("dataset", "version", "sha256", "rows_loaded", "loaded_at")) == before
+    assert (
+        sorted(
+            Release.objects.values_list("dataset", "version", "sha256", "rows_loaded", "loaded_at")
+        )
+        == before
+    )

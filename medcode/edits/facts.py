@@ -1,4 +1,4 @@
-"""NCCI facts for a code on a date of service: MUE per setting, PTP edit counts, add-on relations."""
+"""NCCI facts for a code on a date: MUE per setting, PTP edit counts, add-on relations."""
 
 from __future__ import annotations
 

@@ -43,12 +43,7 @@ class _Importers(dict[str, "Importer"]):
             return
         for key, target in REGISTRY.items():
             module_name, class_name = target.split(":")
-            try:
-                module = import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name == module_name:
-                    continue  # not written yet
-                raise
+            module = import_module(module_name)
             self[key] = getattr(module, class_name)()
         self._loaded = True
 
