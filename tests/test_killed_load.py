@@ -95,6 +95,8 @@ def test_a_load_killed_midway_leaves_the_store_as_it_was(scratch_database: str) 
         scratch_database,
         "manage",
         "shell",
+        "--verbosity",
+        "0",
         "-c",
         "from medcode.edits.models import PtpEdit; print(PtpEdit.objects.count())",
     )

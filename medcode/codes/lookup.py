@@ -82,6 +82,7 @@ def lookup(text: str, as_of: date, *, system: str | None = None) -> dict[str, An
             raise MalformedCode(f"{text!r} cannot be a {system} code")
         systems = [system]
     snap = Snapshot(as_of)
+    # Each candidate system cites the releases it read; only the answer's citations are kept.
     cited: dict[str, InForce] = {}
 
     def cite(dataset: str) -> InForce | None:
@@ -90,8 +91,9 @@ def lookup(text: str, as_of: date, *, system: str | None = None) -> dict[str, An
             cited[dataset] = answer
         return answer
 
-    found: list[dict[str, Any]] = []
+    found: list[tuple[dict[str, Any], dict[str, InForce]]] = []
     for candidate in systems:
+        cited = {}
         if candidate == "MODIFIER":
             answer = hcpcs_facts.modifier(code, snap, cite)
         elif candidate == "HCPCS":
@@ -103,15 +105,15 @@ def lookup(text: str, as_of: date, *, system: str | None = None) -> dict[str, An
         else:
             answer = icd10_facts.icd10pcs(code, snap, cite)
         if answer is not None:
-            found.append(answer)
+            found.append((answer, cited))
     if not found:
         loaded = ", ".join(snap.datasets()) or "none"
         raise CodeNotFound(
             f"{text.strip()} is not in any loaded release ({' or '.join(systems)}; "
             f"datasets loaded: {loaded})"
         )
-    result = found[0]
-    result["other_systems"] = [f["system"] for f in found[1:]]
+    result, cited = found[0]
+    result["other_systems"] = [f["system"] for f, _ in found[1:]]
     if result["system"] in ("HCPCS", "CPT"):
         result["fees"] = fee_facts.fees(code, snap, cite)
         result["mue"] = edit_facts.mue(code, snap, cite)
