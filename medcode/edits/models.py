@@ -85,9 +85,29 @@ class PtpEdit(ReleaseRow):
     )
 
     class Meta:
+        # The dates and indicator ride along in the indexes so "edits in force on a date"
+        # is answered from the index alone: 99213 is column 2 of thousands of edits.
         indexes = [
-            models.Index(fields=["release", "column1"], name="ptp_release_column1"),
-            models.Index(fields=["release", "column2"], name="ptp_release_column2"),
+            models.Index(
+                fields=[
+                    "release",
+                    "column1",
+                    "deletion_date",
+                    "effective_date",
+                    "modifier_indicator",
+                ],
+                name="ptp_release_column1",
+            ),
+            models.Index(
+                fields=[
+                    "release",
+                    "column2",
+                    "deletion_date",
+                    "effective_date",
+                    "modifier_indicator",
+                ],
+                name="ptp_release_column2",
+            ),
         ]
 
     def in_force_on(self, day: date) -> bool:

@@ -44,8 +44,10 @@ def _code_answer(
     in_force = cite(dataset)
     if in_force is None:
         return None
+    ids = ", ".join(str(ref.id) for ref in snap.releases(dataset))
     found = rows(
-        f"SELECT release_id, {flag} AS flag, short_title, long_title FROM {table} WHERE code = %s",
+        f"SELECT release_id, {flag} AS flag, short_title, long_title FROM {table} "
+        f"WHERE release_id IN ({ids}) AND code = %s",
         [code],
     )
     if not found:
