@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from medcode.importers.tests.test_hcpcs_anweb import GOOD, write_anweb
+from medcode.releases.loader import load_paths
+
+
+@pytest.mark.django_db
+def test_the_home_page_lists_loaded_releases(tmp_path: Path) -> None:
+    load_paths([write_anweb(tmp_path, GOOD)])
+
+    page = Client().get("/")
+
+    assert page.status_code == 200
+    assert "HCPCS Level II Apr 2030" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_code_box_leads_to_the_code_answer(tmp_path: Path) -> None:
+    load_paths([write_anweb(tmp_path, GOOD)])
+
+    response = Client().get("/", {"code": "G0283", "date": "2030-05-01"}, follow=True)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["code"], body["system"], body["status"]) == ("G0283", "HCPCS", "active")
+    assert body["sources"][0]["version"] == "2030-APR" and body["notes"] == []
+
+
+@pytest.mark.django_db
+def test_a_hostile_code_box_entry_stays_on_the_code_endpoint() -> None:
+    response = Client().get("/", {"code": "../../admin?x=1", "date": "2026-01-01&evil=1"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/api/v1/codes/..%2F..%2Fadmin%3Fx%3D1?date=")
+    assert Client().get(response["Location"]).status_code in (400, 404)
