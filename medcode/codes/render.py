@@ -20,7 +20,7 @@ def print_code(info: dict[str, Any], console: Console | None = None) -> None:
         console.print(f"Long:   {info['long_description']}")
     if info.get("descriptor_notice"):
         console.print(f"        [dim]{info['descriptor_notice']}[/dim]")
-    dates = f"Effective {info.get('effective_date') or 'unknown'}"
+    dates = f"Effective {info.get('effective_date') or 'date not published in the loaded files'}"
     if info.get("termination_date"):
         dates += f", terminated {info['termination_date']}"
     console.print(dates)
@@ -88,6 +88,10 @@ def _print_fees(console: Console, fees: dict[str, Any] | None) -> None:
             _s(line.get("multiple_procedure")),
         )
     console.print(table)
+    console.print(
+        "[dim]nf = non-facility, f = facility; $ = national amount (RVUs x conversion "
+        f"factor {fees.get('conversion_factor')}), before GPCI adjustment[/dim]"
+    )
 
 
 def _print_mue(console: Console, mue: dict[str, Any] | None) -> None:
@@ -98,7 +102,7 @@ def _print_mue(console: Console, mue: dict[str, Any] | None) -> None:
         if edit:
             console.print(
                 f"  {setting.replace('_', ' ')}: {edit['value']} units "
-                f"(adjudication {edit['adjudication_indicator']}: {edit['adjudication_meaning']}); "
+                f"(MAI {edit['adjudication_indicator']}: {edit['adjudication_text']}); "
                 f"{edit['rationale']}"
             )
 

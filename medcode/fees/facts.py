@@ -43,7 +43,8 @@ def cpt(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
         "descriptor_notice": notice(answer.release.id),
         "effective_date": None,
         "termination_date": None,
-        "status": "active",
+        # CMS publishes no dates for CPT codes; the fee schedule status says what Medicare does.
+        "status": "listed in the fee schedule",
     }
 
 
