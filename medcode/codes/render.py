@@ -57,20 +57,9 @@ def _print_fees(console: Console, fees: dict[str, Any] | None) -> None:
     status = fees.get("status") or {}
     console.print(f"Status {status.get('code')}: {status.get('meaning') or ''}")
     table = Table(show_edge=False)
-    for column in (
-        "modifier",
-        "work",
-        "PE non-fac",
-        "PE fac",
-        "MP",
-        "total non-fac",
-        "total fac",
-        "national non-fac $",
-        "national fac $",
-        "global",
-        "PC/TC",
-        "mult proc",
-    ):
+    # Short headings so the table fits a terminal; the JSON spells each one out.
+    headings = ("mod", "work", "PE nf", "PE f", "MP", "RVU nf", "RVU f", "$ nf", "$ f")
+    for column in (*headings, "global", "PC/TC", "mult"):
         table.add_column(column, justify="right")
     for line in fees.get("rows", []):
         table.add_row(
@@ -88,6 +77,10 @@ def _print_fees(console: Console, fees: dict[str, Any] | None) -> None:
             _s(line.get("multiple_procedure")),
         )
     console.print(table)
+    console.print(
+        "[dim]nf = non-facility, f = facility; $ = national amount (RVUs x conversion factor "
+        f"{fees.get('conversion_factor')}), before GPCI adjustment[/dim]"
+    )
     console.print(
         "[dim]nf = non-facility, f = facility; $ = national amount (RVUs x conversion "
         f"factor {fees.get('conversion_factor')}), before GPCI adjustment[/dim]"
