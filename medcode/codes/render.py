@@ -81,10 +81,6 @@ def _print_fees(console: Console, fees: dict[str, Any] | None) -> None:
         "[dim]nf = non-facility, f = facility; $ = national amount (RVUs x conversion factor "
         f"{fees.get('conversion_factor')}), before GPCI adjustment[/dim]"
     )
-    console.print(
-        "[dim]nf = non-facility, f = facility; $ = national amount (RVUs x conversion "
-        f"factor {fees.get('conversion_factor')}), before GPCI adjustment[/dim]"
-    )
 
 
 def _print_mue(console: Console, mue: dict[str, Any] | None) -> None:
