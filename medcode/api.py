@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -38,3 +39,23 @@ def code(
 
 def _today() -> date:
     return date.today()
+
+
+@api.post(
+    "/claims/check", summary="Check claims for denials, each finding citing its rule and CMS source"
+)
+def claims_check(request: HttpRequest) -> Any:
+    """Body: one claim or a list of claims in medcode's JSON claim form (see docs/claims.md)."""
+    from medcode.claims.checker import check_claims
+    from medcode.claims.claim import ClaimError, parse_claims
+
+    try:
+        data = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return api.create_response(
+            request, {"ok": False, "error": f"not valid JSON: {exc}"}, status=400
+        )
+    try:
+        return check_claims(parse_claims(data))
+    except ClaimError as exc:
+        return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)

@@ -176,6 +176,34 @@ def cmd_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from medcode.claims.checker import check_claims
+    from medcode.claims.claim import ClaimError, parse_claims
+    from medcode.claims.report import print_report
+
+    try:
+        text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        print(f"error: {args.file}, line {exc.lineno}: not valid JSON ({exc.msg})", file=sys.stderr)
+        return 2
+    try:
+        result = check_claims(parse_claims(data))
+    except ClaimError as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(result)
+    else:
+        print_report(result)
+    errors = any(f["severity"] == "error" for c in result["claims"] for f in c["findings"])
+    return 1 if errors else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
@@ -235,6 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     code.add_argument("--json", action="store_true")
     code.set_defaults(func=cmd_code)
+
+    check = commands.add_parser(
+        "check", help="check claims (JSON) for denials before the payer does"
+    )
+    check.add_argument(
+        "file", type=Path, metavar="FILE", help="a JSON claim or list of claims; - for stdin"
+    )
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=cmd_check)
 
     serve = commands.add_parser("serve", help="run the web app and API")
     serve.add_argument("--host", default="127.0.0.1")

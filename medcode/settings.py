@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "medcode.fees",
     "medcode.edits",
     "medcode.coverage",
+    "medcode.claims",
 ]
 
 MIDDLEWARE = [

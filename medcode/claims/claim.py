@@ -1,0 +1,192 @@
+"""A claim as the checker sees it, and the JSON form it is read from.
+
+Malformed input never reaches the rules: ``parse_claims`` raises ``ClaimError`` naming the
+claim, the line and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+PAYERS = ("medicare", "medicaid", "commercial")
+SETTINGS = ("practitioner", "outpatient_hospital", "dme")
+MAX_MODIFIERS = 4
+
+
+class ClaimError(ValueError):
+    """Input that is not a claim. The message names the claim, line (1-based) and field."""
+
+    def __init__(
+        self,
+        message: str,
+        claim: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.claim, self.line, self.field, self.message = claim, line, field, message
+        where = []
+        if claim is not None:
+            where.append(f"claim {claim}")
+        if line is not None:
+            where.append(f"line {line}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    number: int  # 1-based, as findings name lines
+    code: str
+    modifiers: tuple[str, ...]
+    units: int
+    minutes: int | None = None
+    diagnosis_pointers: tuple[int, ...] = ()
+    date_of_service: date | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    payer: str
+    setting: str
+    date_of_service: date
+    lines: tuple[ClaimLine, ...]
+    place_of_service: str | None = None
+    locality: str | None = None  # "MAC-locality", e.g. "10112-00"
+    diagnoses: tuple[str, ...] = ()
+    therapy_amounts: dict[str, float] = field(default_factory=dict)
+
+    def line_date(self, line: ClaimLine) -> date:
+        return line.date_of_service or self.date_of_service
+
+
+def parse_claims(data: Any) -> list[Claim]:
+    """One claim (a JSON object) or a list of them."""
+    items = data if isinstance(data, list) else [data]
+    claims = []
+    for index, item in enumerate(items, start=1):
+        claims.append(parse_claim(item, fallback_id=str(index)))
+    return claims
+
+
+def parse_claim(data: Any, fallback_id: str = "1") -> Claim:
+    if not isinstance(data, dict):
+        raise ClaimError("expected a claim as a JSON object", claim=fallback_id)
+    claim_id = str(data.get("id") or fallback_id)
+
+    def need(name: str) -> Any:
+        if data.get(name) in (None, ""):
+            raise ClaimError("is missing", claim=claim_id, field=name)
+        return data[name]
+
+    payer = str(need("payer")).lower()
+    if payer not in PAYERS:
+        raise ClaimError(
+            f"expected one of {', '.join(PAYERS)}, got {payer!r}", claim_id, field="payer"
+        )
+    setting = str(data.get("setting") or "practitioner").lower()
+    if setting not in SETTINGS:
+        raise ClaimError(
+            f"expected one of {', '.join(SETTINGS)}, got {setting!r}", claim_id, field="setting"
+        )
+    dos = _date(need("date_of_service"), claim_id, None, "date_of_service")
+    diagnoses = data.get("diagnoses") or []
+    if not isinstance(diagnoses, list) or not all(isinstance(d, str) for d in diagnoses):
+        raise ClaimError("expected a list of ICD-10-CM codes", claim_id, field="diagnoses")
+    amounts = data.get("therapy_amounts") or {}
+    if not isinstance(amounts, dict):
+        raise ClaimError(
+            'expected an object like {"pt_slp": 0, "ot": 0}', claim_id, field="therapy_amounts"
+        )
+    raw_lines = need("lines")
+    if not isinstance(raw_lines, list) or not raw_lines:
+        raise ClaimError("expected a non-empty list of lines", claim_id, field="lines")
+    lines = tuple(
+        _line(raw, number, claim_id, len(diagnoses))
+        for number, raw in enumerate(raw_lines, start=1)
+    )
+    locality = data.get("locality")
+    if locality is not None and (not isinstance(locality, str) or "-" not in locality):
+        raise ClaimError("expected MAC-locality, e.g. 10112-00", claim_id, field="locality")
+    return Claim(
+        id=claim_id,
+        payer=payer,
+        setting=setting,
+        date_of_service=dos,
+        lines=lines,
+        place_of_service=str(data["place_of_service"]) if data.get("place_of_service") else None,
+        locality=locality,
+        diagnoses=tuple(d.strip().upper().replace(".", "") for d in diagnoses),
+        therapy_amounts={str(k): float(v) for k, v in amounts.items()},
+    )
+
+
+def _line(raw: Any, number: int, claim_id: str, diagnosis_count: int) -> ClaimLine:
+    if not isinstance(raw, dict):
+        raise ClaimError("expected a line as a JSON object", claim_id, number)
+    code = raw.get("code")
+    if not isinstance(code, str) or not code.strip():
+        raise ClaimError("is missing", claim_id, number, "code")
+    modifiers = raw.get("modifiers") or []
+    if not isinstance(modifiers, list) or not all(isinstance(m, str) for m in modifiers):
+        raise ClaimError(
+            "expected a list of two-character modifiers", claim_id, number, "modifiers"
+        )
+    if len(modifiers) > MAX_MODIFIERS:
+        raise ClaimError(
+            f"at most {MAX_MODIFIERS} modifiers fit on a claim line", claim_id, number, "modifiers"
+        )
+    units = _whole(raw.get("units", 1), claim_id, number, "units")
+    if units < 1:
+        raise ClaimError(f"expected at least 1 unit, got {units}", claim_id, number, "units")
+    minutes = raw.get("minutes")
+    if minutes is not None:
+        minutes = _whole(minutes, claim_id, number, "minutes")
+        if minutes < 0:
+            raise ClaimError(
+                f"expected minutes of 0 or more, got {minutes}", claim_id, number, "minutes"
+            )
+    pointers = raw.get("diagnosis_pointers") or []
+    if not isinstance(pointers, list):
+        raise ClaimError("expected a list of numbers", claim_id, number, "diagnosis_pointers")
+    checked_pointers = []
+    for pointer in pointers:
+        value = _whole(pointer, claim_id, number, "diagnosis_pointers")
+        if not 1 <= value <= diagnosis_count:
+            raise ClaimError(
+                f"pointer {value} names no diagnosis (the claim has {diagnosis_count})",
+                claim_id,
+                number,
+                "diagnosis_pointers",
+            )
+        checked_pointers.append(value)
+    line_date = raw.get("date_of_service")
+    return ClaimLine(
+        number=number,
+        code=code.strip().upper().replace(".", ""),
+        modifiers=tuple(m.strip().upper() for m in modifiers),
+        units=units,
+        minutes=minutes,
+        diagnosis_pointers=tuple(checked_pointers),
+        date_of_service=_date(line_date, claim_id, number, "date_of_service")
+        if line_date
+        else None,
+    )
+
+
+def _whole(value: Any, claim_id: str, line: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        raise ClaimError(f"expected a whole number, got {value!r}", claim_id, line, name)
+    return int(value)
+
+
+def _date(value: Any, claim_id: str, line: int | None, name: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ClaimError(
+            f"expected a date as YYYY-MM-DD, got {value!r}", claim_id, line, name
+        ) from None

@@ -1,0 +1,108 @@
+"""NCCI procedure-to-procedure edits between lines of one claim on one date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import permutations
+
+from medcode.claims.claim import ClaimLine
+from medcode.claims.context import PTP_DATASET, ClaimContext
+from medcode.claims.rules.base import Finding, Rule
+from medcode.edits.indicators import bypasses_ptp_edit
+
+
+def edit_pairs(ctx: ClaimContext) -> Iterator[tuple[ClaimLine, ClaimLine, dict]]:
+    """(column-1 line, column-2 line, edit) for every PTP edit in force between two lines."""
+    if ctx.claim.setting not in PTP_DATASET:
+        return
+    for first, second in permutations(ctx.claim.lines, 2):
+        if first.code == second.code or ctx.claim.line_date(first) != ctx.claim.line_date(second):
+            continue
+        edit = ctx.ptp_edit(first.code, second.code)
+        if edit is not None:
+            yield first, second, edit
+
+
+def _source(ctx: ClaimContext, edit: dict) -> object:
+    return ctx.source(
+        PTP_DATASET[ctx.claim.setting],
+        f"{edit['column1']} / {edit['column2']}: modifier indicator {edit['modifier_indicator']}, "
+        f"deletion date {edit['deletion_date'] or '*'}; {edit['rationale'] or ''}".rstrip("; "),
+    )
+
+
+class PtpPairNotBypassable(Rule):
+    """
+    What it checks:
+    Two lines on the same date form an NCCI PTP edit with modifier indicator 0.
+
+    Why payers deny it:
+    With indicator 0 the column 2 code is never paid with the column 1 code for the same patient,
+    provider and date, whatever modifier is used (NCCI Policy Manual, ch. I, §E).
+
+    Example:
+    Two lines whose codes form an active edit with modifier indicator 0.
+
+    Fix:
+    Remove the column 2 code; a modifier cannot make it payable.
+
+    References:
+    NCCI PTP table in force for the setting (practitioner or outpatient hospital).
+    """
+
+    id = "PTP001"
+    name = "ptp-pair-not-bypassable"
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        for first, second, edit in edit_pairs(ctx):
+            if edit["modifier_indicator"] == "0":
+                yield Finding(
+                    self.id,
+                    "error",
+                    (second.number,),
+                    f"{second.code} (line {second.number}) is denied with {first.code} (line "
+                    f"{first.number}): NCCI edit with modifier indicator 0",
+                    f"Remove {second.code}; no modifier bypasses this edit.",
+                    _source(ctx, edit),  # type: ignore[arg-type]
+                )
+
+
+class PtpPairWithoutModifier(Rule):
+    """
+    What it checks:
+    Two lines on the same date form an NCCI PTP edit with modifier indicator 1, and the column 2
+    line carries no NCCI-associated modifier (59, XE, XS, XP, XU, 24, 25, 27, 57, 58, 78, 79,
+    91, E1-E4, FA, F1-F9, LC, LD, LM, LT, RC, RI, RT, TA, T1-T9).
+
+    Why payers deny it:
+    The column 2 code is denied unless a modifier shows the services were distinct (a separate
+    session, site, structure or encounter) and the record supports it
+    (NCCI Policy Manual, ch. I, §E).
+
+    Example:
+    G0283 and 97032 on one date for Medicare, neither with a modifier.
+
+    Fix:
+    If the services were truly distinct, append the modifier that says how (XU, XS, 59…) to the
+    column 2 line; otherwise remove the column 2 code.
+
+    References:
+    NCCI PTP table in force for the setting; NCCI-associated modifiers in NCCI Policy Manual ch. I.
+    """
+
+    id = "PTP002"
+    name = "ptp-pair-without-modifier"
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        for first, second, edit in edit_pairs(ctx):
+            if edit["modifier_indicator"] == "1" and not bypasses_ptp_edit("1", second.modifiers):
+                yield Finding(
+                    self.id,
+                    "error",
+                    (second.number,),
+                    f"{second.code} (line {second.number}) is denied with {first.code} (line "
+                    f"{first.number}) unless an NCCI-associated modifier shows they were distinct",
+                    f"Append XU, XS, XE, XP or 59 to line {second.number} if the record supports "
+                    f"a distinct service; otherwise remove {second.code}.",
+                    _source(ctx, edit),  # type: ignore[arg-type]
+                )
