@@ -196,7 +196,7 @@ def test_a_status_i_line_is_expected_to_pay_nothing(full_load: list[Outcome]) ->
         ({"date_of_service": "05/04/2026"}, "claim c1, field 'date_of_service': expected a date"),
         (
             {"lines": [{"code": "97110", "diagnosis_pointers": [3]}]},
-            "line 1, field 'diagnosis_pointers'",
+            "claim c1, line 1, field 'diagnosis_pointers': pointer 3 names",
         ),
     ],
 )

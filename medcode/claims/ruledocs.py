@@ -5,11 +5,16 @@ python -m medcode.claims.ruledocs > docs/rules.md
 
 from __future__ import annotations
 
-from medcode.claims.registry import RULES
-from medcode.claims.rules.base import SECTIONS
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medcode.settings")
 
 
 def render() -> str:
+    # Imported here: the rules import models, which need Django set up first.
+    from medcode.claims.registry import RULES
+    from medcode.claims.rules.base import SECTIONS
+
     parts = [
         "# Claim rules",
         "",
@@ -35,4 +40,7 @@ def render() -> str:
 
 
 if __name__ == "__main__":
+    import django
+
+    django.setup()
     print(render(), end="")

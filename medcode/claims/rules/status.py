@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medcode.content.crosswalks import crosswalks_for
-
 from medcode.claims.context import ClaimContext
 from medcode.claims.rules.base import Finding, Rule
+from medcode.content.crosswalks import crosswalks_for
 from medcode.fees.indicators import STATUS_CODES
 
 #: Status codes under which the line is not paid as billed, with the severity to report.
@@ -63,7 +62,7 @@ class MedicareStatusNotPayable(Rule):
             message = f"{line.code} has Medicare fee schedule status {status}: {meaning}"
             fix = "Do not bill this code to Medicare as is."
             for crosswalk in crosswalks_for(line.code):
-                if crosswalk.direction == "from" and crosswalk.payer == "medicare":
+                if crosswalk.direction == "from" and crosswalk.payer.lower() == "medicare":
                     fix = f"Bill {crosswalk.to_code} instead: {crosswalk.note}"
                     break
             yield Finding(
