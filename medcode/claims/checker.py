@@ -11,6 +11,7 @@ from medcode.claims.registry import RULES
 from medcode.claims.rules.base import Finding
 from medcode.claims.rules.status import UNPAID
 from medcode.releases.sql import row
+from medcode.releases.store import ReleaseRef, Snapshot, all_releases
 
 CENT = Decimal("0.01")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -35,8 +36,8 @@ FACILITY_POS = {
 }
 
 
-def check_claim(claim: Claim) -> dict[str, Any]:
-    ctx = ClaimContext(claim)
+def check_claim(claim: Claim, releases: list[ReleaseRef] | None = None) -> dict[str, Any]:
+    ctx = ClaimContext(claim, Snapshot(claim.date_of_service, releases))
     findings: list[Finding] = []
     for rule in RULES.values():
         if rule.applies(ctx):
@@ -57,7 +58,8 @@ def check_claim(claim: Claim) -> dict[str, Any]:
 
 
 def check_claims(claims: list[Claim]) -> dict[str, Any]:
-    return {"claims": [check_claim(claim) for claim in claims]}
+    releases = all_releases()  # one read for the whole batch
+    return {"claims": [check_claim(claim, releases) for claim in claims]}
 
 
 def allowed(ctx: ClaimContext, line: ClaimLine) -> float | None:

@@ -49,6 +49,7 @@ class ClaimContext:
         self.icd10cm = cache(self._icd10cm)
         self.modifier = cache(self._modifier)
         self.ptp_edit = cache(self._ptp_edit)
+        self._ptp_cache: dict[tuple[str, str], dict[str, Any]] | None = None
         self.addon = cache(self._addon)
 
     def in_force(self, dataset: str) -> InForce | None:
@@ -117,24 +118,35 @@ class ClaimContext:
 
     def _ptp_edit(self, column1: str, column2: str) -> dict[str, Any] | None:
         """The PTP edit in force on the claim's date for the pair, if any."""
+        return self._ptp_edits_among_claim_codes().get((column1, column2))
+
+    def _ptp_edits_among_claim_codes(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Every PTP edit in force between two codes of the claim, read in one query."""
+        if self._ptp_cache is not None:
+            return self._ptp_cache
+        self._ptp_cache = {}
         dataset = PTP_DATASET.get(self.claim.setting)
-        if dataset is None:
-            return None
+        codes = sorted({line.code for line in self.claim.lines})
+        if dataset is None or len(codes) < 2:
+            return self._ptp_cache
         parts, _ = ptp_releases_in_force(dataset, self.snap.as_of, self.snap.releases(dataset))
         if not parts:
-            return None
+            return self._ptp_cache
         ids = ", ".join(str(p.id) for p in parts)
+        marks = ", ".join(["%s"] * len(codes))
         day = self.snap.as_of
-        return row(
+        for edit in rows(
             "SELECT e.column1, e.column2, e.modifier_indicator, e.effective_date, e.deletion_date, "
             "r.text AS rationale FROM edits_ptpedit e LEFT JOIN edits_ptprationale r "
             "ON r.release_id = e.release_id AND r.number = e.rationale_number "
-            f"WHERE e.release_id IN ({ids}) AND e.column1 = %s AND e.column2 = %s "
+            f"WHERE e.release_id IN ({ids}) AND e.column1 IN ({marks}) AND e.column2 IN ({marks}) "
             "AND (e.effective_date IS NULL OR e.effective_date <= %s) "
             "AND (e.deletion_date IS NULL OR e.deletion_date >= %s) "
             "AND e.modifier_indicator <> '9'",
-            [column1, column2, day, day],
-        )
+            [*codes, *codes, day, day],
+        ):
+            self._ptp_cache[(edit["column1"], edit["column2"])] = edit
+        return self._ptp_cache
 
     def _addon(self, code: str) -> list[dict[str, Any]]:
         """The add-on code edits in force where ``code`` is the add-on."""

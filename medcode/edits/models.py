@@ -85,13 +85,15 @@ class PtpEdit(ReleaseRow):
     )
 
     class Meta:
-        # The dates and indicator ride along in the indexes so "edits in force on a date"
-        # is answered from the index alone: 99213 is column 2 of thousands of edits.
+        # Both indexes lead with one column and carry the other, the dates and the indicator:
+        # "edits in force on a date" for a code, and the edit between two codes, are then
+        # answered from the index alone (99213 is column 2 of thousands of edits).
         indexes = [
             models.Index(
                 fields=[
                     "release",
                     "column1",
+                    "column2",
                     "deletion_date",
                     "effective_date",
                     "modifier_indicator",
@@ -102,6 +104,7 @@ class PtpEdit(ReleaseRow):
                 fields=[
                     "release",
                     "column2",
+                    "column1",
                     "deletion_date",
                     "effective_date",
                     "modifier_indicator",

@@ -1,0 +1,11 @@
+"""Test ordering shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tests/ loads every real CMS file into the session's database and leaves it there; unit
+    # tests expect an empty store, so they always run first, whatever order paths were given.
+    items.sort(key=lambda item: item.nodeid.startswith("tests/"))
