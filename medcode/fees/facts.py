@@ -7,7 +7,7 @@ from typing import Any
 
 from medcode.fees.indicators import meaning
 from medcode.releases.sql import Cite, rows, scalar
-from medcode.releases.store import Snapshot
+from medcode.releases.store import InForce, Snapshot
 
 CENT = Decimal("0.01")
 
@@ -28,11 +28,8 @@ INDICATORS = (
 
 def cpt(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
     """A CPT code as the loaded fee schedule knows it (medcode's only CPT descriptor source)."""
-    answer = cite("pfs_rvu")
-    if answer is None:
-        return None
-    found = _rvu_rows(answer.release.id, code)
-    if not found:
+    answer, found = _in_force_rows(code, cite)
+    if answer is None or not found:
         return None
     main = _main_row(found)
     return {
@@ -49,11 +46,8 @@ def cpt(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
 
 
 def fees(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
-    answer = cite("pfs_rvu")
-    if answer is None:
-        return None
-    found = _rvu_rows(answer.release.id, code)
-    if not found:
+    answer, found = _in_force_rows(code, cite)
+    if answer is None or not found:
         return None
     main = _main_row(found)
     status = main["status_code"]
@@ -69,10 +63,14 @@ def notice(release_id: int) -> str | None:
     return scalar("SELECT text FROM fees_pfsnotice WHERE release_id = %s", [release_id])  # type: ignore[no-any-return]
 
 
-def _rvu_rows(release_id: int, code: str) -> list[dict[str, Any]]:
-    return rows(
+def _in_force_rows(code: str, cite: Cite) -> tuple[InForce | None, list[dict[str, Any]]]:
+    """The RVU release in force and the code's rows in it (global, 26, TC…)."""
+    answer = cite("pfs_rvu")
+    if answer is None:
+        return None, []
+    return answer, rows(
         "SELECT * FROM fees_pfsrvu WHERE release_id = %s AND hcpcs = %s ORDER BY modifier",
-        [release_id, code],
+        [answer.release.id, code],
     )
 
 
