@@ -48,7 +48,6 @@ class ClaimContext:
         self.mue = cache(self._mue)
         self.icd10cm = cache(self._icd10cm)
         self.modifier = cache(self._modifier)
-        self.ptp_edit = cache(self._ptp_edit)
         self._ptp_cache: dict[tuple[str, str], dict[str, Any]] | None = None
         self.addon = cache(self._addon)
 
@@ -116,7 +115,7 @@ class ClaimContext:
             is not None
         )
 
-    def _ptp_edit(self, column1: str, column2: str) -> dict[str, Any] | None:
+    def ptp_edit(self, column1: str, column2: str) -> dict[str, Any] | None:
         """The PTP edit in force on the claim's date for the pair, if any."""
         return self._ptp_edits_among_claim_codes().get((column1, column2))
 

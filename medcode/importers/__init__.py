@@ -7,6 +7,7 @@ importer whose ``recognize`` says yes reads the file.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -33,43 +34,15 @@ REGISTRY: dict[str, str] = {
 }
 
 
-class _Importers(dict[str, "Importer"]):
-    """A dict that imports each importer module the first time anyone looks."""
-
-    _loaded = False
-
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        for key, target in REGISTRY.items():
-            module_name, class_name = target.split(":")
-            module = import_module(module_name)
-            self[key] = getattr(module, class_name)()
-        self._loaded = True
-
-    def values(self):  # type: ignore[override]
-        self._load()
-        return super().values()
-
-    def items(self):  # type: ignore[override]
-        self._load()
-        return super().items()
-
-    def __getitem__(self, key: str) -> Importer:
-        self._load()
-        return super().__getitem__(key)
-
-    def __iter__(self):  # type: ignore[override]
-        self._load()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._load()
-        return super().__len__()
-
-
-IMPORTERS = _Importers()
+@cache
+def importers() -> dict[str, Importer]:
+    """Every importer by format id, imported on first use (after Django's apps are ready)."""
+    found: dict[str, Importer] = {}
+    for key, target in REGISTRY.items():
+        module_name, class_name = target.split(":")
+        found[key] = getattr(import_module(module_name), class_name)()
+    return found
 
 
 def get_importer(format_id: str) -> Importer:
-    return IMPORTERS[format_id]
+    return importers()[format_id]

@@ -8,6 +8,7 @@ hand-written lines and keeps atomicity in one place.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import io
@@ -141,19 +142,37 @@ class Source:
         return io.BytesIO(self.read_bytes())
 
     def xlsx_mentions(self, *needles: bytes) -> bool:
-        """Whether a workbook's shared strings contain every needle (case-insensitive).
+        """Whether a workbook's text contains every needle (case-insensitive).
 
         A cheap first look before openpyxl parses the sheet: recognizing a workbook by
         parsing it costs up to a second, and archives carry workbooks nobody loads.
         """
-        try:
-            with zipfile.ZipFile(self.xlsx_bytes()) as book:
-                strings = book.read("xl/sharedStrings.xml").upper()
-        except KeyError:
-            return True  # inline strings only: the rows themselves must tell
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
-            return False
-        return all(needle.upper() in strings for needle in needles)
+        text = _xlsx_text(self)
+        return all(needle.upper() in text for needle in needles)
+
+
+def _xlsx_text(source: Source) -> bytes:
+    """The start of a workbook's shared strings and first sheet (inline strings live there),
+    upper-cased. Cached by file identity: every xlsx importer asks while one file is recognized.
+    """
+    try:
+        stat = source.path.stat()
+    except OSError:
+        return b""
+    return _xlsx_text_of(source, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _xlsx_text_of(source: Source, mtime_ns: int, size: int) -> bytes:
+    try:
+        with zipfile.ZipFile(source.xlsx_bytes()) as book:
+            names = book.namelist()
+            parts = [n for n in names if n == "xl/sharedStrings.xml"]
+            parts += sorted(n for n in names if n.startswith("xl/worksheets/sheet"))[:1]
+            text = b"".join(book.open(name).read(1 << 20) for name in parts)
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, zlib.error):
+        return b""
+    return text.upper()
 
 
 @dataclass

@@ -24,7 +24,7 @@ from medcode.importers.base import (
     parse_julian,
     quarter_period,
 )
-from medcode.importers.ncci_mue import cell_text, xlsx_mentions, xlsx_rows
+from medcode.importers.ncci_mue import cell_text, xlsx_rows
 
 _NAME = re.compile(r"AOC_V(?P<year>\d{4})Q(?P<quarter>[1-4])(?:-(?P<program>MCR|MCD))?", re.I)
 HEADINGS = (
@@ -48,8 +48,8 @@ class NcciAoc(Importer):
     filename_pattern = _NAME
 
     def recognize(self, source: Source, head: bytes) -> bool:
-        return source.extension == "xlsx" and xlsx_mentions(
-            source, (b"AOC_Edit_Type", b"Add-On_Code", b"Primary_Code")
+        return source.extension == "xlsx" and source.xlsx_mentions(
+            b"AOC_Edit_Type", b"Add-On_Code", b"Primary_Code"
         )
 
     def release(self, source: Source, head: bytes) -> ReleaseInfo:

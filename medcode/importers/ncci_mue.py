@@ -18,7 +18,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import openpyxl
@@ -63,7 +63,7 @@ class NcciMue(Importer):
         if source.extension == "csv":
             return _MAI_HEADING.encode() in head and b"MUE Values" in head
         if source.extension == "xlsx":
-            return xlsx_mentions(source, (_MAI_HEADING.encode(), b"MUE Values"))
+            return source.xlsx_mentions(_MAI_HEADING.encode(), b"MUE Values")
         return False
 
     def release(self, source: Source, head: bytes) -> ReleaseInfo:
@@ -210,29 +210,6 @@ def xlsx_rows(source: Source, stats: LoadStats) -> Iterator[tuple[object, ...]]:
             yield row
     finally:
         book.close()
-
-
-def xlsx_mentions(source: Source, markers: Iterable[bytes]) -> bool:
-    """Whether the workbook's strings contain every marker, without parsing the workbook.
-
-    Recognition runs for every xlsx file against every importer; reading the raw XML of the
-    shared strings and the first sheet is much cheaper than opening the workbook.
-    """
-    try:
-        with zipfile.ZipFile(source.xlsx_bytes()) as archive:
-            names = archive.namelist()
-            parts = [n for n in names if n == "xl/sharedStrings.xml"]
-            sheets = sorted(n for n in names if n.startswith("xl/worksheets/sheet"))
-            parts += sheets[:1]
-            text = b"".join(_start_of(archive, name) for name in parts)
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError):
-        return False
-    return all(marker in text for marker in markers)
-
-
-def _start_of(archive: zipfile.ZipFile, name: str, size: int = 1 << 20) -> bytes:
-    with archive.open(name) as f:
-        return f.read(size)
 
 
 def cell_text(value: object) -> str:

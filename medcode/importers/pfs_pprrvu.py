@@ -36,6 +36,7 @@ from medcode.importers.base import (
     ReleaseInfo,
     Row,
     Source,
+    parse_decimal,
     quarter_period,
     text_lines,
 )
@@ -203,15 +204,9 @@ def rvu_release_info(dataset: str, what: str, year: int, quarter: int, version: 
 
 def decimal_text(value: str, field: str) -> Decimal:
     """A CMS decimal such as ``1.30``, ``.10`` or ``32.3465``; blank is not allowed."""
-    text = value.strip()
-    if not text:
+    result = parse_decimal(value, field)
+    if result is None:
         raise FieldError(field, "expected a number, got a blank")
-    try:
-        result = Decimal(text)
-    except ArithmeticError:
-        raise FieldError(field, f"expected a number, got {text!r}") from None
-    if not result.is_finite():
-        raise FieldError(field, f"expected a number, got {text!r}")
     return result
 
 

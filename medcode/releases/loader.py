@@ -17,7 +17,7 @@ from pathlib import Path
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from medcode.importers import IMPORTERS, get_importer
+from medcode.importers import get_importer, importers
 from medcode.importers.base import FieldError, Importer, LoadError, LoadStats, Source
 from medcode.releases.models import Release
 
@@ -86,11 +86,11 @@ def recognize(source: Source) -> Importer | LoadError | None:
     head = source.head()
     if not head:
         return LoadError(source.name, "file cannot be read: it is corrupt or truncated")
-    for importer in IMPORTERS.values():
+    for importer in importers().values():
         if importer.recognize(source, head):
             return importer
     # Name it by what it looks like, so the user learns which format was expected.
-    for importer in IMPORTERS.values():
+    for importer in importers().values():
         pattern = getattr(importer, "filename_pattern", None)
         if pattern is not None and pattern.search(source.filename):
             return LoadError(

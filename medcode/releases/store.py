@@ -121,10 +121,6 @@ class Snapshot:
         )
 
 
-def in_force(dataset: str, as_of: date) -> InForce | None:
-    return Snapshot(as_of).in_force(dataset)
-
-
 def status_on(as_of: date, start: date | None, end: date | None) -> str:
     """``active``, ``not yet effective`` or ``terminated``: a dated row on a date of service.
 
