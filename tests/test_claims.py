@@ -273,3 +273,12 @@ def test_the_text_report_shows_findings_fixes_and_amounts(
 
     out = capsys.readouterr().out
     assert "MCS001 line 1" in out and "fix: Bill G0283" in out and "total expected allowed" in out
+
+
+def test_notes_speak_only_of_releases_the_claim_used(full_load: list[Outcome]) -> None:
+    result = check_claim(parse_claim(claim({"code": "97110", "modifiers": ["GP"]}, locality=None)))
+
+    notes = " ".join(result["notes"])
+    assert "pfs_rvu" in notes  # priced from RVU25D, which ended before 2026-05-04
+    assert "anesthesia" not in notes and "ncci_ptp_outpatient" not in notes
+    assert "pfs_gpci" not in notes  # no locality, so no GPCI was read

@@ -53,7 +53,7 @@ def check_claim(claim: Claim, releases: list[ReleaseRef] | None = None) -> dict[
         "findings": [f.to_dict() for f in findings],
         "lines": lines,
         "total_allowed": float(sum(Decimal(str(a)) for a in priced)) if priced else None,
-        "notes": [a.note for a in (ctx.in_force(d) for d in ctx.snap.datasets()) if a and a.note],
+        "notes": [answer.note for answer in ctx.consulted.values() if answer.note],
     }
 
 
@@ -86,8 +86,10 @@ def allowed(ctx: ClaimContext, line: ClaimLine) -> float | None:
 
 
 def _gpci(ctx: ClaimContext) -> tuple[Decimal, Decimal, Decimal]:
+    if ctx.claim.locality is None:
+        return Decimal(1), Decimal(1), Decimal(1)
     answer = ctx.in_force("pfs_gpci")
-    if ctx.claim.locality is None or answer is None:
+    if answer is None:
         return Decimal(1), Decimal(1), Decimal(1)
     mac, _, locality = ctx.claim.locality.partition("-")
     found = row(

@@ -42,6 +42,8 @@ class ClaimContext:
     def __init__(self, claim: Claim, snapshot: Snapshot | None = None) -> None:
         self.claim = claim
         self.snap = snapshot or Snapshot(claim.date_of_service)
+        #: The releases this claim's checks read, so the report cites (and notes) only those.
+        self.consulted: dict[str, InForce] = {}
         # Bound per instance so the cache dies with the claim.
         self.hcpcs = cache(self._hcpcs)
         self.rvu = cache(self._rvu)
@@ -52,7 +54,10 @@ class ClaimContext:
         self.addon = cache(self._addon)
 
     def in_force(self, dataset: str) -> InForce | None:
-        return self.snap.in_force(dataset)
+        answer = self.snap.in_force(dataset)
+        if answer is not None:
+            self.consulted[dataset] = answer
+        return answer
 
     def source(self, dataset: str, detail: str) -> Source:
         answer = self.in_force(dataset)
@@ -128,9 +133,9 @@ class ClaimContext:
         codes = sorted({line.code for line in self.claim.lines})
         if dataset is None or len(codes) < 2:
             return self._ptp_cache
-        parts, _ = ptp_releases_in_force(dataset, self.snap.as_of, self.snap.releases(dataset))
-        if not parts:
+        if self.in_force(dataset) is None:
             return self._ptp_cache
+        parts, _ = ptp_releases_in_force(dataset, self.snap.as_of, self.snap.releases(dataset))
         ids = ", ".join(str(p.id) for p in parts)
         marks = ", ".join(["%s"] * len(codes))
         day = self.snap.as_of
