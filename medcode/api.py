@@ -15,6 +15,13 @@ from medcode.releases.models import Release
 api = NinjaAPI(title="medcode", version="1", urls_namespace="api")
 
 
+def _mount_routers() -> None:
+    # Each domain app keeps its own endpoints; this file only mounts them.
+    from medcode.search.api import router as search_router
+
+    api.add_router("/search", search_router)
+
+
 @api.exception_handler(CodeNotFound)
 def _not_found(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, {"ok": False, "error": str(exc)}, status=404)
@@ -59,3 +66,6 @@ def claims_check(request: HttpRequest) -> Any:
         return check_claims(parse_claims(data))
     except ClaimError as exc:
         return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+
+
+_mount_routers()

@@ -49,6 +49,10 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://"))}
+if os.environ.get("MEDCODE_TEST_DB"):
+    # A file for the SQLite test database, so that ``pytest --reuse-db`` keeps the real-data
+    # load between runs during development (the load then finds every file "unchanged").
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["MEDCODE_TEST_DB"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -61,10 +65,14 @@ INSTALLED_APPS = [
     "medcode.edits",
     "medcode.coverage",
     "medcode.claims",
+    "medcode.search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves medcode's own CSS/JS from the package, so a self-hosted install needs no web server
+    # in front and no collectstatic step.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
 
@@ -81,6 +89,9 @@ TEMPLATES = [
 ]
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"

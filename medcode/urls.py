@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from medcode.api import api
 from medcode.releases.views import home
@@ -6,4 +6,7 @@ from medcode.releases.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("api/v1/", api.urls),
+    path("", include("medcode.codes.urls")),
+    path("", include("medcode.search.urls")),
+    path("", include("medcode.claims.urls")),
 ]
