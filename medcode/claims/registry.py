@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from medcode.claims.rules.addon import AddOnWithoutPrimary
 from medcode.claims.rules.base import Rule
+from medcode.claims.rules.modifier_use import (
+    DistinctModifierOnColumnOne,
+    DistinctModifierWithoutEdit,
+    PreferSpecificXModifier,
+    TherapyModifierOnNonTherapyCode,
+)
 from medcode.claims.rules.mue import UnitsOverMue
 from medcode.claims.rules.ptp import PtpPairNotBypassable, PtpPairWithoutModifier
 from medcode.claims.rules.status import MedicareStatusNotPayable
+from medcode.claims.rules.therapy import (
+    KxBelowThreshold,
+    KxModifierNeeded,
+    TargetedReviewThreshold,
+    TherapyModifierConflict,
+    TherapyModifierMissing,
+)
+from medcode.claims.rules.timed import (
+    EightMinuteRule,
+    TimedCodeWithoutMinutes,
+    TimedUnitsPerCode,
+    UntimedCodeMultipleUnits,
+)
 from medcode.claims.rules.validity import (
     DiagnosisNotBillable,
     HcpcsNotInEffect,
@@ -26,5 +45,18 @@ RULES: dict[str, Rule] = {
         PtpPairWithoutModifier(),
         UnitsOverMue(),
         AddOnWithoutPrimary(),
+        TherapyModifierMissing(),
+        TherapyModifierConflict(),
+        KxModifierNeeded(),
+        TargetedReviewThreshold(),
+        KxBelowThreshold(),
+        EightMinuteRule(),
+        TimedUnitsPerCode(),
+        UntimedCodeMultipleUnits(),
+        TimedCodeWithoutMinutes(),
+        DistinctModifierWithoutEdit(),
+        DistinctModifierOnColumnOne(),
+        PreferSpecificXModifier(),
+        TherapyModifierOnNonTherapyCode(),
     )
 }
