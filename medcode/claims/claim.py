@@ -24,9 +24,14 @@ class ClaimError(ValueError):
         claim: str | None = None,
         line: int | None = None,
         field: str | None = None,
+        *,
+        at: str | None = None,
     ) -> None:
+        # ``at`` is where the value sits in the file it came from ("row 7", "segment 27 (SV1),
+        # field SV1-04"), for input read from CSV or X12 rather than JSON.
         self.claim, self.line, self.field, self.message = claim, line, field, message
-        where = []
+        self.at = at
+        where = [at] if at else []
         if claim is not None:
             where.append(f"claim {claim}")
         if line is not None:
@@ -120,7 +125,7 @@ def parse_claim(data: Any, fallback_id: str = "1") -> Claim:
         place_of_service=str(data["place_of_service"]) if data.get("place_of_service") else None,
         locality=locality,
         diagnoses=tuple(d.strip().upper().replace(".", "") for d in diagnoses),
-        therapy_amounts={str(k): float(v) for k, v in amounts.items()},
+        therapy_amounts={str(k): _amount(v, claim_id, k) for k, v in amounts.items()},
     )
 
 
@@ -177,8 +182,23 @@ def _line(raw: Any, number: int, claim_id: str, diagnosis_count: int) -> ClaimLi
     )
 
 
+def _amount(value: Any, claim_id: str, key: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
+        raise ClaimError(
+            f"expected an amount in dollars of 0 or more for {key!r}, got {value!r}",
+            claim_id,
+            field="therapy_amounts",
+        )
+    return float(value)
+
+
 def _whole(value: Any, claim_id: str, line: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not -1e9 < value < 1e9  # also refuses NaN and infinity, which int() cannot take
+        or int(value) != value
+    ):
         raise ClaimError(f"expected a whole number, got {value!r}", claim_id, line, name)
     return int(value)
 

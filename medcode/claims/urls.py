@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from medcode.claims import views
+
+urlpatterns: list[URLPattern] = [
+    path("claims/check", views.check, name="claims-check"),
+]

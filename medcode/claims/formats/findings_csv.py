@@ -1,0 +1,70 @@
+"""Findings as CSV, one row per finding, for batches worked through in a spreadsheet.
+
+A claim without findings still gets one row (severity ``none``), so every claim of a batch is
+accounted for and a filter on severity shows the clean ones. ``total_allowed`` (Medicare's
+expected allowed amount for the claim) repeats on each of the claim's rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+COLUMNS = (
+    "claim_id",
+    "rule",
+    "severity",
+    "lines",
+    "message",
+    "fix",
+    "dataset",
+    "release",
+    "detail",
+    "total_allowed",
+)
+# A cell starting with one of these is a formula to a spreadsheet; claim ids come from users.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def finding_rows(claims: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
+    """The CSV rows (without the header) of checked claims, as ``check_claims`` returns them."""
+    for claim in claims:
+        total = claim.get("total_allowed")
+        total_text = "" if total is None else f"{total:.2f}"
+        claim_id = _safe(str(claim["id"]))
+        if not claim["findings"]:
+            yield [claim_id, "", "none", "", "no findings", "", "", "", "", total_text]
+        for finding in claim["findings"]:
+            source = finding.get("source") or {}
+            yield [
+                claim_id,
+                finding["rule"],
+                finding["severity"],
+                ";".join(str(n) for n in finding["lines"]),
+                _safe(finding["message"]),
+                _safe(finding["fix"]),
+                source.get("dataset") or "",
+                source.get("release") or "",
+                _safe(source.get("detail") or ""),
+                total_text,
+            ]
+
+
+def write_findings(out: Any, claims: Iterable[dict[str, Any]], *, header: bool = True) -> None:
+    """Write the rows to a text stream (a file, stdout, an HTTP response)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    if header:
+        writer.writerow(COLUMNS)
+    writer.writerows(finding_rows(claims))
+
+
+def findings_csv(result: dict[str, Any]) -> str:
+    out = io.StringIO()
+    write_findings(out, result["claims"])
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text

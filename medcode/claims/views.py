@@ -1,0 +1,317 @@
+"""The claim checker's web form: type a claim's lines or upload a file, see the findings.
+
+The form builds medcode's JSON claim form and runs the same ``parse_claim`` and
+``check_claims`` as the CLI and API, so a claim gives the same findings everywhere. A
+``ClaimError`` is shown next to the field it names, with what was typed kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from medcode.claims.checker import check_claims
+from medcode.claims.claim import PAYERS, SETTINGS, Claim, ClaimError, parse_claim
+from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
+from medcode.claims.formats.findings_csv import findings_csv
+from medcode.releases.sql import rows
+from medcode.releases.store import Snapshot
+
+START_ROWS = 6
+MAX_ROWS = 50  # a claim line form; bigger claims come as a file
+SHOWN_CLAIMS = 200  # a batch beyond this is summarized on the page; the CSV has everything
+CLAIM_FIELDS = (
+    "claim_id",
+    "payer",
+    "setting",
+    "place_of_service",
+    "date_of_service",
+    "locality",
+    "therapy_pt_slp",
+    "therapy_ot",
+    "diagnoses",
+)
+LINE_FIELDS = ("code", "modifiers", "units", "minutes", "pointers")
+_LIST = re.compile(r"[;,\s]+")
+_ROW_KEY = re.compile(r"^line-(\d{1,3})-(code|modifiers|units|minutes|pointers)$")
+# A ClaimError's field (the JSON form's name) as the id of the form input that holds it.
+_INPUT_OF_FIELD = {"therapy_amounts": "therapy_pt_slp", "id": "claim_id"}
+_INPUT_OF_LINE_FIELD = {"diagnosis_pointers": "pointers", "date_of_service": "code"}
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    values: dict[str, str] = {"payer": "medicare", "setting": "practitioner"}
+    values["date_of_service"] = date.today().isoformat()
+    line_rows = [_blank_row(n) for n in range(1, START_ROWS + 1)]
+    errors: dict[str, str] = {}
+    summary: str | None = None
+    result: dict[str, Any] | None = None
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip()[:200] for name in CLAIM_FIELDS}
+        line_rows = _posted_rows(request)
+        if request.POST.get("add_line") and len(line_rows) < MAX_ROWS:
+            line_rows.append(_blank_row(len(line_rows) + 1, focus=True))
+        else:
+            try:
+                claims = _claims_from(request, values, line_rows)
+                result = check_claims(claims)
+            except ClaimError as exc:
+                summary, errors = _place_error(exc, request, line_rows)
+            if result is not None and request.POST.get("output") == "csv":
+                response = HttpResponse(
+                    findings_csv(result), content_type="text/csv; charset=utf-8"
+                )
+                response["Content-Disposition"] = 'attachment; filename="findings.csv"'
+                return response
+    for row in line_rows:
+        row["cells"] = [
+            {
+                "id": f"line-{row['n']}-{name}",
+                "label": label,
+                "value": row[name],
+                "size": size,
+                "inputmode": mode,
+                "error": errors.get(f"line-{row['n']}-{name}"),
+            }
+            for name, label, size, mode in _LINE_INPUTS
+        ]
+    context = {
+        "claim_fields": _claim_fields(values, errors),
+        "rows": line_rows,
+        "errors": errors,
+        "error_summary": summary,
+        "result": _shown(result),
+        "formats": FORMATS,
+        "max_upload_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    status = 400 if summary else 200
+    return render(request, "claims/check.html", context, status=status)
+
+
+_LINE_INPUTS = (
+    ("code", "code", 7, ""),
+    ("modifiers", "modifiers", 10, ""),
+    ("units", "units", 4, "numeric"),
+    ("minutes", "minutes", 4, "numeric"),
+    ("pointers", "diagnosis pointers", 6, ""),
+)
+
+
+def _claim_fields(values: dict[str, str], errors: dict[str, str]) -> list[dict[str, Any]]:
+    """The claim-level inputs, in order, with their values and any error."""
+    localities = [("", "National (no locality)")] + [
+        (
+            f"{r['mac']}-{r['locality']}",
+            f"{r['state']} · {r['locality_name']} ({r['mac']}-{r['locality']})",
+        )
+        for r in _localities(values.get("date_of_service", ""))
+    ]
+    fields: list[dict[str, Any]] = [
+        {"id": "claim_id", "label": "Claim id", "placeholder": "1"},
+        {"id": "payer", "label": "Payer", "choices": [(p, p.title()) for p in PAYERS]},
+        {
+            "id": "setting",
+            "label": "Setting",
+            "choices": [(s, s.replace("_", " ").capitalize()) for s in SETTINGS],
+        },
+        {
+            "id": "place_of_service",
+            "label": "Place of service",
+            "placeholder": "11",
+            "inputmode": "numeric",
+        },
+        {"id": "date_of_service", "label": "Date of service", "type": "date"},
+        {
+            "id": "locality",
+            "label": "Medicare locality",
+            "choices": localities,
+            "hint": "From the GPCI file in force; prices use national GPCIs without one.",
+            "wide": True,
+        },
+        {
+            "id": "diagnoses",
+            "label": "Diagnoses (ICD-10-CM)",
+            "placeholder": "M17.11 M25.561",
+            "hint": "In pointer order, separated by spaces.",
+            "wide": True,
+        },
+        {
+            "id": "therapy_pt_slp",
+            "label": "PT + SLP allowed this year ($)",
+            "inputmode": "decimal",
+        },
+        {"id": "therapy_ot", "label": "OT allowed this year ($)", "inputmode": "decimal"},
+    ]
+    for field in fields:
+        field.setdefault("type", "text")
+        field.setdefault("choices", None)
+        field["value"] = values.get(field["id"], "")
+        field["error"] = errors.get(field["id"])
+    return fields
+
+
+def _blank_row(number: int, focus: bool = False) -> dict[str, Any]:
+    return {"n": number, "focus": focus, **{name: "" for name in LINE_FIELDS}}
+
+
+def _posted_rows(request: HttpRequest) -> list[dict[str, Any]]:
+    numbers = {
+        int(match.group(1)) for key in request.POST if (match := _ROW_KEY.match(key)) is not None
+    }
+    count = min(max(numbers, default=0), MAX_ROWS)
+    return [
+        {
+            "n": n,
+            "focus": False,
+            **{name: request.POST.get(f"line-{n}-{name}", "").strip()[:60] for name in LINE_FIELDS},
+        }
+        for n in range(1, max(count, START_ROWS) + 1)
+    ]
+
+
+def _claims_from(
+    request: HttpRequest, values: dict[str, str], line_rows: list[dict[str, Any]]
+) -> list[Claim]:
+    upload = request.FILES.get("file")
+    if upload is not None and upload.size:
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ClaimError(
+                f"the file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB (split the batch, or use "
+                "`medcode check` on the command line)",
+                field="file",
+            )
+        fmt = request.POST.get("format") or None
+        if fmt is not None and fmt not in FORMATS:
+            raise ClaimError(f"expected one of {', '.join(FORMATS)}", field="format")
+        try:
+            return read_claims(
+                upload.read(),
+                fmt,
+                filename=upload.name,
+                locality=values.get("locality") or None,
+                payer=values.get("payer") or None,
+            )
+        except ClaimError as exc:
+            raise _FileError(exc) from None
+    return [parse_claim(_claim_data(values, line_rows))]
+
+
+class _FileError(ClaimError):
+    """A ClaimError from an uploaded file: shown at the upload field, not at the typed ones."""
+
+    def __init__(self, original: ClaimError) -> None:
+        super().__init__(
+            original.message, original.claim, original.line, original.field, at=original.at
+        )
+
+
+def _claim_data(values: dict[str, str], line_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": values.get("claim_id") or "1"}
+    for name in ("payer", "setting", "place_of_service", "date_of_service", "locality"):
+        if values.get(name):
+            data[name] = values[name]
+    if values.get("diagnoses"):
+        data["diagnoses"] = _split(values["diagnoses"])
+    amounts: dict[str, Any] = {}
+    for name, key in (("therapy_pt_slp", "pt_slp"), ("therapy_ot", "ot")):
+        if values.get(name):
+            amounts[key] = _amount(values[name], name, data["id"])
+    if amounts:
+        data["therapy_amounts"] = amounts
+    lines: list[dict[str, Any]] = []
+    for row in line_rows:
+        if not any(row[name] for name in LINE_FIELDS):
+            continue
+        row["line"] = len(lines) + 1  # blank rows are skipped, so lines renumber
+        line: dict[str, Any] = {"code": row["code"], "modifiers": _split(row["modifiers"])}
+        for name in ("units", "minutes"):
+            if row[name]:
+                line[name] = _number(row[name])
+        if row["pointers"]:
+            line["diagnosis_pointers"] = [_number(p) for p in _split(row["pointers"])]
+        lines.append(line)
+    data["lines"] = lines
+    return data
+
+
+def _place_error(
+    exc: ClaimError, request: HttpRequest, line_rows: list[dict[str, Any]]
+) -> tuple[str, dict[str, str]]:
+    """The message for the summary, and the input id it belongs next to."""
+    if isinstance(exc, _FileError) or exc.field in ("file", "format"):
+        return str(exc), {exc.field if exc.field == "format" else "file": str(exc)}
+    if exc.line is not None:
+        row = next((r for r in line_rows if r.get("line") == exc.line), None)
+        if row is not None:
+            name = _INPUT_OF_LINE_FIELD.get(exc.field or "", exc.field or "code")
+            message = f"line {exc.line}: {exc.message}"
+            return message, {f"line-{row['n']}-{name}": message}
+    if exc.field == "lines":
+        return "Type at least one line (a code), or choose a file.", {
+            "line-1-code": "Type at least one line (a code), or choose a file."
+        }
+    name = _INPUT_OF_FIELD.get(exc.field or "", exc.field or "")
+    if name in CLAIM_FIELDS:
+        return f"{name.replace('_', ' ')}: {exc.message}", {name: exc.message}
+    return str(exc), {}
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in _LIST.split(text) if part]
+
+
+def _number(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _amount(text: str, name: str, claim_id: str) -> float:
+    try:
+        return float(text.replace(",", "").lstrip("$"))
+    except ValueError:
+        raise ClaimError(
+            f"expected an amount in dollars, got {text!r}", claim_id, field=name
+        ) from None
+
+
+def _localities(day_text: str) -> list[dict[str, Any]]:
+    """The payment localities of the GPCI release in force on the date typed (else today)."""
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        day = date.today()
+    answer = Snapshot(day).in_force("pfs_gpci")
+    if answer is None:
+        return []
+    return rows(
+        "SELECT mac, locality, state, locality_name FROM fees_pfsgpciindex "
+        "WHERE release_id = %s ORDER BY state, locality_name, mac, locality",
+        [answer.release.id],
+    )
+
+
+def _shown(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    claims = result["claims"]
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for claim in claims:
+        for finding in claim["findings"]:
+            counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+    return {
+        "claims": claims[:SHOWN_CLAIMS],
+        "total": len(claims),
+        "hidden": max(0, len(claims) - SHOWN_CLAIMS),
+        "counts": counts,
+    }
