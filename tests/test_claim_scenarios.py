@@ -225,5 +225,6 @@ def test_a_commercial_payer_takes_97014(full_load: list[Outcome]) -> None:
     )
 
     found = {rule for rule, _ in rules(result)}
-    assert not found & {"MCS001", "THR001", "THR003", "MOD004", "TIM002", "TIM003"}
+    # Medicare's MUE of 0 for 97014 only restates that Medicare does not pay it.
+    assert not found & {"MCS001", "MUE001", "THR001", "THR003", "MOD004", "TIM002", "TIM003"}
     assert [line["allowed_amount"] for line in result["lines"]] == [None, None]

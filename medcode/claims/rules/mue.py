@@ -18,7 +18,9 @@ class UnitsOverMue(Rule):
     Why payers deny it:
     Medicare denies the units over an MUE (MAI 1: the line; MAI 2: policy, not appealable on
     medical necessity; MAI 3: clinical, appealable with documentation)
-    (NCCI Policy Manual, ch. I, §V).
+    (NCCI Policy Manual, ch. I, §V). Medicaid and many commercial payers apply the same values,
+    so for them the finding is a warning. An MUE of 0 only says Medicare does not pay the code
+    at all (MCS001 explains why), so it is not repeated for other payers.
 
     Example:
     {"code": "G0283", "modifiers": ["GP"], "units": 2} — G0283's practitioner MUE is 1 (MAI 3).
@@ -39,6 +41,7 @@ class UnitsOverMue(Rule):
         for line in ctx.claim.lines:
             by_day[(line.code, ctx.claim.line_date(line))].append(line)
         dataset = MUE_DATASET[ctx.claim.setting]
+        medicare = ctx.claim.payer == "medicare"
         for (code, day), lines in by_day.items():
             edit = ctx.mue(code)
             if edit is None:
@@ -47,12 +50,12 @@ class UnitsOverMue(Rule):
             groups = [[line] for line in lines] if mai == "1" else [lines]
             for group in groups:
                 units = sum(line.units for line in group)
-                if units <= edit["value"]:
+                if units <= edit["value"] or (not medicare and edit["value"] == 0):
                     continue
                 per = "on the line" if mai == "1" else f"on {day}"
                 yield Finding(
                     self.id,
-                    "error",
+                    "error" if medicare else "warning",
                     tuple(line.number for line in group),
                     f"{units} units of {code} {per} exceed its MUE of {edit['value']} "
                     f"(MAI {mai}: {edit['adjudication_text']})",
