@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -39,33 +38,153 @@ def releases(request: HttpRequest) -> dict[str, Any]:
 
 @api.get("/codes/{code}", summary="What the store knows about a code on a date of service")
 def code(
-    request: HttpRequest, code: str, date: date | None = None, system: str | None = None
+    request: HttpRequest,
+    code: str,
+    date: date | None = None,
+    system: str | None = None,
+    locality: str | None = None,
 ) -> dict[str, Any]:
-    return lookup(code, date or _today(), system=system)
+    return lookup(code, date or _today(), system=system, locality=locality)
 
 
 def _today() -> date:
     return date.today()
 
 
+_CLAIM_EXAMPLE = {
+    "id": "c1",
+    "payer": "medicare",
+    "setting": "practitioner",
+    "place_of_service": "11",
+    "date_of_service": "2026-05-04",
+    "locality": "10112-00",
+    "diagnoses": ["M17.11"],
+    "lines": [
+        {"code": "97014", "modifiers": ["GP"], "units": 1},
+        {"code": "97110", "modifiers": ["GP"], "units": 2, "minutes": 30},
+    ],
+}
+_CLAIMS_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "Claims as JSON (one claim or a list), CSV (one line per row, grouped by "
+        "claim_id) or X12 837P; the format is recognized from the content unless ?format= says. "
+        "See docs/claims.md.",
+        "content": {
+            "application/json": {
+                "schema": {"oneOf": [{"type": "object"}, {"type": "array"}]},
+                "example": _CLAIM_EXAMPLE,
+            },
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "claim_id,payer,date_of_service,locality,diagnoses,code,modifiers,"
+                "units,minutes\r\nc1,medicare,2026-05-04,10112-00,M17.11,97014,GP,1,\r\n"
+                "c1,,,,,97110,GP,2,30\r\n",
+            },
+            "application/edi-x12": {
+                "schema": {"type": "string"},
+                "example": "ISA*00*...~GS*HC*...~ST*837*0001*005010X222A1~...~SE*..~GE*1*1~"
+                "IEA*1*000000001~",
+            },
+        },
+    },
+    "parameters": [
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["json", "csv", "x12"]},
+            "description": "read the body as this format instead of recognizing it",
+        },
+        {
+            "name": "output",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["json", "csv"]},
+            "description": "csv: findings as CSV, one row per finding (as Accept: text/csv)",
+        },
+        {
+            "name": "locality",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Medicare locality (MAC-locality) for 837 claims, which carry none",
+        },
+        {
+            "name": "payer",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["medicare", "medicaid", "commercial"]},
+            "description": "payer of 837 claims whose SBR-09 filing indicator is blank",
+        },
+    ],
+    "responses": {
+        "200": {
+            "description": "findings per claim (docs/claims.md), or findings CSV",
+            "content": {"application/json": {}, "text/csv": {}},
+        },
+        "400": {"description": "malformed claims: the error names claim, line and field"},
+        "413": {"description": "the body is larger than 20 MB"},
+    },
+}
+
+
 @api.post(
-    "/claims/check", summary="Check claims for denials, each finding citing its rule and CMS source"
+    "/claims/check",
+    summary="Check claims for denials, each finding citing its rule and CMS source",
+    openapi_extra=_CLAIMS_BODY,
 )
 def claims_check(request: HttpRequest) -> Any:
-    """Body: one claim or a list of claims in medcode's JSON claim form (see docs/claims.md)."""
-    from medcode.claims.checker import check_claims
-    from medcode.claims.claim import ClaimError, parse_claims
+    """Body: claims as JSON, CSV or X12 837P (docs/claims.md). ``Accept: text/csv`` or
+    ``?output=csv`` answers with findings CSV."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import HttpResponse
 
+    from medcode.claims.checker import check_claims
+    from medcode.claims.claim import ClaimError
+    from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
+    from medcode.claims.formats.findings_csv import findings_csv
+
+    def bad(message: str, status: int = 400) -> Any:
+        return api.create_response(request, {"ok": False, "error": message}, status=status)
+
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES:
+        return bad("the body is larger than 20 MB; split the batch", 413)
     try:
-        data = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return api.create_response(
-            request, {"ok": False, "error": f"not valid JSON: {exc}"}, status=400
+        body = request.body
+    except RequestDataTooBig:
+        return bad("the body is larger than 20 MB; split the batch", 413)
+    fmt = request.GET.get("format") or _body_format(request.content_type or "")
+    if fmt is not None and fmt not in FORMATS:
+        return bad(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    try:
+        claims = read_claims(
+            body,
+            fmt,
+            locality=request.GET.get("locality") or None,
+            payer=request.GET.get("payer") or None,
         )
-    try:
-        return check_claims(parse_claims(data))
+        result = check_claims(claims)
     except ClaimError as exc:
-        return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+        return bad(str(exc))
+    wants_csv = request.GET.get("output") == "csv" or (
+        "text/csv" in request.headers.get("Accept", "") and request.GET.get("output") != "json"
+    )
+    if wants_csv:
+        return HttpResponse(findings_csv(result), content_type="text/csv; charset=utf-8")
+    return result
+
+
+def _body_format(content_type: str) -> str | None:
+    """The format a Content-Type names; None (recognize by content) for text/plain and others."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "application/json":
+        return "json"
+    if kind in ("text/csv", "application/csv"):
+        return "csv"
+    if kind in ("application/edi-x12", "application/x12"):
+        return "x12"
+    return None
 
 
 _mount_routers()

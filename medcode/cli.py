@@ -160,7 +160,7 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     as_of = args.date or date.today()
     try:
-        info = lookup(args.code, as_of, system=args.system)
+        info = lookup(args.code, as_of, system=args.system, locality=args.locality)
     except (CodeNotFound, MalformedCode) as exc:
         if args.json:
             _print_json({"ok": False, "error": str(exc), "code": args.code})
@@ -178,30 +178,97 @@ def cmd_code(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from medcode.claims.checker import check_claims
-    from medcode.claims.claim import ClaimError, parse_claims
+    from medcode.claims.claim import ClaimError
+    from medcode.claims.formats import read_claims
+    from medcode.claims.formats.findings_csv import write_findings
     from medcode.claims.report import print_report
 
     try:
-        text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
+        data = sys.stdin.buffer.read() if str(args.file) == "-" else args.file.read_bytes()
+    except OSError as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 2
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        print(f"error: {args.file}, line {exc.lineno}: not valid JSON ({exc.msg})", file=sys.stderr)
-        return 2
-    try:
-        result = check_claims(parse_claims(data))
+        claims = read_claims(
+            data, args.format, filename=str(args.file), locality=args.locality, payer=args.payer
+        )
     except ClaimError as exc:
-        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        # "claims.csv, row 3, column units, …", "claims.json, line 2: …", "x.837, segment 23 …"
+        joint = ", " if exc.at else ": "
+        print(f"error: {args.file}{joint}{exc}", file=sys.stderr)
+        return 2
+    output = "json" if args.json else args.output
+    errors = False
+    # Checked and printed a slice at a time, so a batch of thousands of claims shows results as
+    # it goes and never holds every result in memory.
+    batch = 200
+    try:
+        for start in range(0, len(claims), batch):
+            result = check_claims(claims[start : start + batch])
+            errors = errors or any(
+                f["severity"] == "error" for c in result["claims"] for f in c["findings"]
+            )
+            if output == "csv":
+                write_findings(sys.stdout, result["claims"], header=start == 0)
+            elif output == "json":
+                for index, claim in enumerate(result["claims"]):
+                    lead = '{\n  "claims": [\n' if start + index == 0 else ",\n"
+                    text = json.dumps(claim, indent=2, default=str).replace("\n", "\n    ")
+                    sys.stdout.write(f"{lead}    {text}")
+            else:
+                print_report(result)
+            sys.stdout.flush()
+    except ClaimError as exc:
+        print(f"\nerror: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader (``| head``) has gone; stop quietly, as other Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stdout is closed at exit
+        return 1 if errors else 0
+    if output == "json":
+        sys.stdout.write("\n  ]\n}\n")
+    return 1 if errors else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from medcode.search.engine import SearchError, search
+
+    if args.reindex:
+        from medcode.search.index import reindex_all
+
+        stats = reindex_all()
+        print(f"indexed {stats.entries:,} codes from {stats.releases} releases")
+        return 0
+    if args.relevance:
+        from medcode.search.relevance import print_report, run_suite
+
+        report = run_suite()
+        if args.json:
+            _print_json(report.to_dict())
+        else:
+            print_report(report)
+        return 0
+    try:
+        answer = search(
+            args.query or "",
+            args.date or date.today(),
+            system=args.system,
+            billable_only=args.billable,
+            limit=args.limit,
+        )
+    except SearchError as exc:
+        if args.json:
+            _print_json({"ok": False, "error": str(exc)})
+        else:
+            print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        _print_json(result)
+        _print_json(answer.to_dict())
     else:
-        print_report(result)
-    errors = any(f["severity"] == "error" for c in result["claims"] for f in c["findings"])
-    return 1 if errors else 0
+        from medcode.search.render import print_answer
+
+        print_answer(answer)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -262,16 +329,58 @@ def build_parser() -> argparse.ArgumentParser:
         help="when a code exists in several systems",
     )
     code.add_argument("--json", action="store_true")
+    code.add_argument(
+        "--locality",
+        help="Medicare payment locality as MAC-locality (e.g. 13202-01): adds the GPCI-adjusted "
+        "amounts there",
+    )
     code.set_defaults(func=cmd_code)
 
     check = commands.add_parser(
-        "check", help="check claims (JSON) for denials before the payer does"
+        "check", help="check claims (JSON, CSV or X12 837P) for denials before the payer does"
     )
     check.add_argument(
-        "file", type=Path, metavar="FILE", help="a JSON claim or list of claims; - for stdin"
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="claims as JSON, CSV or X12 837P (recognized by content); - for stdin",
     )
-    check.add_argument("--json", action="store_true")
+    check.add_argument("--format", choices=["json", "csv", "x12"], help="read FILE as this format")
+    check.add_argument(
+        "--output",
+        choices=["text", "json", "csv"],
+        default="text",
+        help="text report (default), JSON result, or CSV of findings (one row per finding)",
+    )
+    check.add_argument("--json", action="store_true", help="the same as --output json")
+    check.add_argument(
+        "--locality",
+        metavar="MAC-LOC",
+        help="Medicare locality for 837 claims, which carry none (e.g. 10112-00)",
+    )
+    check.add_argument(
+        "--payer",
+        choices=["medicare", "medicaid", "commercial"],
+        help="payer of 837 claims whose SBR-09 filing indicator is blank",
+    )
     check.set_defaults(func=cmd_check)
+
+    find = commands.add_parser("search", help="find codes by code, fragment or words")
+    find.add_argument("query", nargs="?", help="a code, a fragment of one, or words")
+    find.add_argument("--date", type=_date, help="date of service (default today)")
+    find.add_argument(
+        "--system", choices=["HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER"]
+    )
+    find.add_argument("--limit", type=int, default=20, help="results to show, 1-100 (default 20)")
+    find.add_argument("--billable", action="store_true", help="only codes billable on the date")
+    find.add_argument("--json", action="store_true")
+    find.add_argument(
+        "--reindex", action="store_true", help="rebuild the search index of every loaded release"
+    )
+    find.add_argument(
+        "--relevance", action="store_true", help="run the relevance suite: recall@1 and recall@5"
+    )
+    find.set_defaults(func=cmd_search)
 
     serve = commands.add_parser("serve", help="run the web app and API")
     serve.add_argument("--host", default="127.0.0.1")

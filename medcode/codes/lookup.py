@@ -13,6 +13,9 @@ from datetime import date
 from typing import Any
 
 from medcode.codes import facts as hcpcs_facts
+from medcode.codes.history import code_history
+from medcode.codes.modifiers import modifier_guidance
+from medcode.content import crosswalks_for, description_for
 from medcode.coverage import facts as coverage_facts
 from medcode.edits import facts as edit_facts
 from medcode.fees import facts as fee_facts
@@ -72,8 +75,14 @@ def _malformed_message(text: str) -> str:
     )
 
 
-def lookup(text: str, as_of: date, *, system: str | None = None) -> dict[str, Any]:
-    """All the store knows about a code on ``as_of``; raises MalformedCode or CodeNotFound."""
+def lookup(
+    text: str, as_of: date, *, system: str | None = None, locality: str | None = None
+) -> dict[str, Any]:
+    """All the store knows about a code on ``as_of``; raises MalformedCode or CodeNotFound.
+
+    ``locality`` (``MAC-locality``, e.g. ``13202-01``) adds the code's GPCI-adjusted amounts
+    there under ``locality_fees``; a locality the GPCI release does not list is MalformedCode.
+    """
     code, systems = candidate_systems(text)
     if system is not None:
         if system not in SYSTEMS:
@@ -120,9 +129,27 @@ def lookup(text: str, as_of: date, *, system: str | None = None) -> dict[str, An
         result["ptp"] = edit_facts.ptp_counts(code, snap, cite)
         result["add_on"] = edit_facts.add_on(code, snap, cite)
         result["coverage"] = coverage_facts.ncds_for_procedure(code, snap, cite)
+        result["modifiers"] = modifier_guidance(code, result, snap, cite)
+        if locality:
+            result["locality_fees"] = _locality_fees(code, snap, cite, locality)
     elif result["system"] == "ICD-10-CM":
         result["coverage"] = coverage_facts.ncds_for_diagnosis(code, snap, cite)
+    description = description_for(code)
+    result["plain_language"] = description.to_dict() if description else None
+    result["crosswalks"] = [entry.to_dict() for entry in crosswalks_for(code)]
+    result["history"] = code_history(code, result["system"], snap)
     result["as_of"] = as_of.isoformat()
     result["sources"] = [answer.to_dict() for answer in cited.values()]
     result["notes"] = [answer.note for answer in cited.values() if answer.note]
     return result
+
+
+def _locality_fees(code: str, snap: Snapshot, cite: Any, locality: str) -> dict[str, Any] | None:
+    try:
+        amounts = fee_facts.locality_amounts(code, snap, cite, locality.strip())
+    except fee_facts.UnknownLocality as exc:
+        raise MalformedCode(str(exc)) from None
+    if amounts is None:
+        return None
+    # The JSON answer names the one locality asked for; the code page charts them all.
+    return {key: value for key, value in amounts.items() if key != "localities"}

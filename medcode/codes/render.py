@@ -34,11 +34,20 @@ def print_code(info: dict[str, Any], console: Console | None = None) -> None:
             "In:     " + " > ".join(f"{h['code']} {h['title']}" for h in info["hierarchy"])
         )
 
+    _print_crosswalks(console, info.get("crosswalks"))
     _print_fees(console, info.get("fees"))
+    _print_locality(console, info.get("locality_fees"))
+    _print_modifiers(console, info.get("modifiers"))
     _print_mue(console, info.get("mue"))
     _print_ptp(console, info.get("ptp"))
     _print_add_on(console, info.get("add_on"))
     _print_coverage(console, info.get("coverage"))
+    _print_history(console, info.get("history"))
+    if info.get("plain_language"):
+        console.print(
+            f"\n[bold]Plain language[/bold]: {info['plain_language']['title']} "
+            "(medcode's own description; see --json or the code page)"
+        )
     if info.get("other_systems"):
         console.print(f"\nAlso a code in: {', '.join(info['other_systems'])} (use --system)")
     if info.get("notes"):
@@ -130,6 +139,53 @@ def _print_coverage(console: Console, coverage: dict[str, Any] | None) -> None:
         else:
             detail = f"resolution {ncd['resolution']}: {ncd['resolution_meaning']}"
         console.print(f"  NCD {ncd['ncd']} {ncd['title']} ({detail})")
+
+
+def _print_crosswalks(console: Console, crosswalks: list[dict[str, Any]] | None) -> None:
+    for entry in crosswalks or []:
+        if entry["direction"] == "from":
+            console.print(
+                f"\n[bold]{entry['payer']} wants {entry['to']['code']} instead[/bold] "
+                f"for {entry['purpose'][:1].lower()}{entry['purpose'][1:]}"
+            )
+        else:
+            console.print(
+                f"\n[bold]{entry['payer']} takes this code in place of "
+                f"{entry['from']['code']}[/bold]"
+            )
+
+
+def _print_locality(console: Console, local: dict[str, Any] | None) -> None:
+    if not local or not local.get("selected"):
+        return
+    chosen = local["selected"]
+    console.print(
+        f"\n[bold]Payment in {chosen['state']} {chosen['name']} ({chosen['locality']})[/bold] "
+        f"GPCI work {chosen['work_gpci']}, PE {chosen['pe_gpci']}, MP {chosen['mp_gpci']}"
+    )
+    for amount in chosen["amounts"]:
+        console.print(
+            f"  {amount['modifier'] or '(global)':<9} non-facility "
+            f"${amount['non_facility_amount']:,.2f}  facility ${amount['facility_amount']:,.2f}"
+        )
+    if not local.get("priced_by_fee_schedule"):
+        console.print(f"  [yellow]Status {local['status_code']}: not paid from these RVUs[/yellow]")
+
+
+def _print_modifiers(console: Console, modifiers: dict[str, Any] | None) -> None:
+    if not modifiers or not modifiers.get("modifiers"):
+        return
+    console.print("\n[bold]Modifiers that may apply[/bold]")
+    for entry in modifiers["modifiers"]:
+        console.print(f"  {entry['modifier']}  {entry['why']}")
+
+
+def _print_history(console: Console, history: dict[str, Any] | None) -> None:
+    if not history or not history.get("events"):
+        return
+    console.print("\n[bold]History in the loaded releases[/bold]")
+    for event in history["events"]:
+        console.print(f"  {event['date']}  {event['text']}")
 
 
 def _s(value: Any) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from medcode.coverage.indicators import NCD_RESOLUTION_NAMES
+from medcode.coverage.indicators import ALL_OTHER_CODES, NCD_RESOLUTION_NAMES
+from medcode.icd10.codes import format_icd10cm
 from medcode.releases.sql import Cite, rows
 from medcode.releases.store import Snapshot
 
@@ -59,5 +60,64 @@ def ncds_for_diagnosis(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] 
             }
             for r in found
         ],
+        "source": answer.release.to_dict(),
+    }
+
+
+def ncd_diagnoses(
+    ncd_number: str, snap: Snapshot, cite: Cite, *, limit: int = 100
+) -> dict[str, Any] | None:
+    """The ICD-10-CM codes an NCD lists on the date, with their resolutions.
+
+    At most ``limit`` codes in code order (an NCD may list twenty thousand), the count per
+    resolution, and what the NCD says about every code it does not list.
+    """
+    answer = cite("ncd_icd10")
+    if answer is None:
+        return None
+    day = snap.as_of
+    where = f"x.release_id = %s AND x.ncd_number = %s AND {_IN_FORCE}"
+    params = [answer.release.id, ncd_number, day, day]
+    counts = rows(
+        f"SELECT x.resolution, COUNT(*) AS n FROM coverage_ncddiagnosis x WHERE {where} "
+        "AND x.icd10_code <> %s GROUP BY x.resolution ORDER BY x.resolution",
+        [*params, ALL_OTHER_CODES],
+    )
+    listed = rows(
+        f"SELECT x.icd10_code, x.resolution FROM coverage_ncddiagnosis x WHERE {where} "
+        "AND x.icd10_code <> %s ORDER BY x.icd10_code LIMIT %s",
+        [*params, ALL_OTHER_CODES, limit],
+    )
+    others = rows(
+        f"SELECT x.resolution FROM coverage_ncddiagnosis x WHERE {where} AND x.icd10_code = %s",
+        [*params, ALL_OTHER_CODES],
+    )
+    return {
+        "ncd": ncd_number,
+        "total": sum(r["n"] for r in counts),
+        "by_resolution": [
+            {
+                "resolution": r["resolution"],
+                "meaning": NCD_RESOLUTION_NAMES.get(r["resolution"]),
+                "codes": r["n"],
+            }
+            for r in counts
+        ],
+        "codes": [
+            {
+                "code": format_icd10cm(r["icd10_code"]),
+                "resolution": r["resolution"],
+                "meaning": NCD_RESOLUTION_NAMES.get(r["resolution"]),
+            }
+            for r in listed
+        ],
+        "all_other_codes": (
+            {
+                "resolution": others[0]["resolution"],
+                "meaning": NCD_RESOLUTION_NAMES.get(others[0]["resolution"]),
+            }
+            if others
+            else None
+        ),
         "source": answer.release.to_dict(),
     }

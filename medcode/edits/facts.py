@@ -6,7 +6,7 @@ from typing import Any
 
 from medcode.edits import indicators
 from medcode.edits.models import ptp_releases_in_force
-from medcode.releases.sql import Cite, row, rows, scalar
+from medcode.releases.sql import Cite, iso, row, rows, scalar
 from medcode.releases.store import Snapshot
 
 MUE_DATASETS = {
@@ -134,3 +134,151 @@ def cpt(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
                 "status": "listed in NCCI edits",
             }
     return None
+
+
+PTP_ROLES = ("column1", "column2")
+PTP_PAGE_SIZE = 50
+
+
+def ptp_page(
+    code: str,
+    setting: str,
+    role: str,
+    snap: Snapshot,
+    cite: Cite,
+    *,
+    offset: int = 0,
+    limit: int = PTP_PAGE_SIZE,
+    other_prefix: str = "",
+    indicator: str | None = None,
+    known_total: int | None = None,
+) -> dict[str, Any] | None:
+    """One page of the PTP edits in force where ``code`` is ``role``, other code ascending.
+
+    ``other_prefix`` keeps edits whose other code starts with it; ``indicator`` keeps one
+    modifier indicator ("0" or "1"). ``known_total`` (the unfiltered count, when the caller
+    has it from ``ptp_counts``) saves counting again. None when no table is loaded.
+    """
+    dataset = PTP_DATASETS[setting]
+    if role not in PTP_ROLES:
+        raise ValueError(f"role must be column1 or column2, not {role!r}")
+    if cite(dataset) is None:
+        return None
+    day = snap.as_of
+    parts, note = ptp_releases_in_force(dataset, day, snap.releases(dataset))
+    ids = ", ".join(str(part.id) for part in parts)
+    other = "column2" if role == "column1" else "column1"
+    where = (
+        f"e.release_id IN ({ids}) AND e.{role} = %s "
+        "AND (e.effective_date IS NULL OR e.effective_date <= %s) "
+        "AND (e.deletion_date IS NULL OR e.deletion_date >= %s) AND e.modifier_indicator <> '9'"
+    )
+    params: list[Any] = [code, day, day]
+    if other_prefix:
+        # Callers pass letters and digits only, so the prefix holds no LIKE wildcard.
+        where += f" AND e.{other} LIKE %s"
+        params.append(other_prefix + "%")
+    if indicator is not None:
+        where += " AND e.modifier_indicator = %s"
+        params.append(indicator)
+    if known_total is not None and not other_prefix and indicator is None:
+        total = known_total
+    else:
+        total = scalar(f"SELECT COUNT(*) FROM edits_ptpedit e WHERE {where}", params)
+    # The page's ids are found from the covering index alone (skipping `offset` entries
+    # there is cheap); only the 50 rows shown are then read from the table, for the
+    # pre-1996 flag and the rationale. A deep page of 99213's 15,000 edits stays fast.
+    found = rows(
+        "SELECT e.column1, e.column2, e.pre_1996, e.effective_date, e.deletion_date, "
+        "e.modifier_indicator, r.text AS rationale FROM "
+        f"(SELECT e.id FROM edits_ptpedit e WHERE {where} ORDER BY e.{other} "
+        "LIMIT %s OFFSET %s) page JOIN edits_ptpedit e ON e.id = page.id "
+        "LEFT JOIN edits_ptprationale r ON r.release_id = e.release_id "
+        f"AND r.number = e.rationale_number ORDER BY e.{other}",
+        [*params, limit, offset],
+    )
+    return {
+        "setting": setting,
+        "role": role,
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "edits": [
+            {
+                "column1": r["column1"],
+                "column2": r["column2"],
+                "other_code": r[other],
+                "effective_date": iso(r["effective_date"]),
+                "deletion_date": iso(r["deletion_date"]),
+                "in_existence_before_1996": r["pre_1996"]
+                if r["pre_1996"] is None
+                else bool(r["pre_1996"]),
+                "modifier_indicator": r["modifier_indicator"],
+                "modifier_meaning": indicators.PTP_MODIFIER_INDICATORS.get(r["modifier_indicator"]),
+                "rationale": r["rationale"],
+            }
+            for r in found
+        ],
+        "sources": [part.to_dict() for part in parts],
+        "note": note,
+    }
+
+
+def has_ptp_modifier_edits(code: str, snap: Snapshot) -> bool:
+    """Whether any PTP edit in force on the date pairs ``code`` with modifier indicator 1."""
+    day = snap.as_of
+    for dataset in PTP_DATASETS.values():
+        parts, _ = ptp_releases_in_force(dataset, day, snap.releases(dataset))
+        if not parts:
+            continue
+        ids = ", ".join(str(part.id) for part in parts)
+        for column in PTP_ROLES:
+            if scalar(
+                f"SELECT 1 FROM edits_ptpedit WHERE release_id IN ({ids}) AND {column} = %s "
+                "AND modifier_indicator = '1' AND (effective_date IS NULL OR effective_date <= %s) "
+                "AND (deletion_date IS NULL OR deletion_date >= %s) LIMIT 1",
+                [code, day, day],
+            ):
+                return True
+    return False
+
+
+def add_on_relations(
+    code: str, snap: Snapshot, cite: Cite, limit: int = 300
+) -> dict[str, Any] | None:
+    """The primary codes an add-on code goes with, and the add-on codes a primary code takes.
+
+    At most ``limit`` of each, in code order; the totals say how many there are.
+    """
+    answer = cite("ncci_aoc")
+    if answer is None:
+        return None
+    day = snap.as_of
+    result: dict[str, Any] = {"source": answer.release.to_dict()}
+    for key, column, other in (
+        ("primary_codes", "addon_code", "primary_code"),
+        ("add_on_codes", "primary_code", "addon_code"),
+    ):
+        # No ORDER BY: SQLite would then walk the other index to avoid a sort. A code has at
+        # most a few hundred relations, so they are sorted here.
+        found = rows(
+            f"SELECT {other} AS code, edit_type, special_instructions FROM edits_addoncodeedit "
+            f"WHERE release_id = %s AND {column} = %s AND {_AOC_IN_FORCE}",
+            [answer.release.id, code, day, day],
+        )
+        found.sort(key=lambda r: r["code"])
+        total = len(found)
+        found = found[:limit]
+        result[key] = {
+            "total": total,
+            "codes": [
+                {
+                    "code": r["code"],
+                    "edit_type": r["edit_type"],
+                    "edit_type_meaning": indicators.AOC_EDIT_TYPES.get(r["edit_type"]),
+                    "special_instructions": r["special_instructions"] or None,
+                }
+                for r in found
+            ],
+        }
+    return result

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from medcode.fees.indicators import meaning
 from medcode.releases.sql import Cite, rows, scalar
-from medcode.releases.store import InForce, Snapshot
+from medcode.releases.store import InForce, ReleaseRef, Snapshot
 
 CENT = Decimal("0.01")
 
@@ -116,3 +117,146 @@ def _amount(total: Any, cf: Decimal | None) -> float | None:
     if dec is None or cf is None:
         return None
     return float((dec * cf).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+#: Status codes whose RVUs Medicare pays from (A: active; T: paid unless another service is
+#: billed the same day). Under any other status the amounts are arithmetic, not payment.
+PRICED_STATUS = frozenset({"A", "T"})
+
+
+class UnknownLocality(ValueError):
+    pass
+
+
+def localities(cite: Cite) -> tuple[InForce | None, tuple[dict[str, Any], ...]]:
+    """Every payment locality of the GPCI release in force, as ``MAC-locality`` ids, by state."""
+    answer = cite("pfs_gpci")
+    if answer is None:
+        return None, ()
+    return answer, _gpci_table(answer.release)
+
+
+@lru_cache(maxsize=8)
+def _gpci_table(release: ReleaseRef) -> tuple[dict[str, Any], ...]:
+    """A GPCI release's localities, read once per process per release.
+
+    A release's rows never change while it is loaded: replacing it makes a new release. The
+    key is the whole reference (id, version, file name, period), not the id alone.
+    GPCIs are kept as Decimals for people and as thousandths for the arithmetic.
+    """
+    found = rows(
+        "SELECT mac, state, locality, locality_name, work_gpci, pe_gpci, mp_gpci "
+        "FROM fees_pfsgpciindex WHERE release_id = %s ORDER BY state, locality_name, mac",
+        [release.id],
+    )
+    table = []
+    for r in found:
+        place: dict[str, Any] = {
+            "id": f"{r['mac']}-{r['locality']}",
+            "mac": r["mac"],
+            "locality": r["locality"],
+            "state": r["state"],
+            "name": r["locality_name"],
+        }
+        for key in ("work_gpci", "pe_gpci", "mp_gpci"):
+            value = _dec(r[key]) or Decimal(0)
+            place[key] = value
+            place[f"{key}_milli"] = _scaled(value, 3)
+        table.append(place)
+    return tuple(table)
+
+
+def _scaled(value: Decimal, places: int) -> int:
+    """``value`` as a whole number of 10^-places (CMS gives RVUs 2 decimals, GPCIs 3, CF 4)."""
+    return int(value.scaleb(places).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def locality_amounts(
+    code: str, snap: Snapshot, cite: Cite, locality: str | None = None
+) -> dict[str, Any] | None:
+    """The code's GPCI-adjusted facility and non-facility amounts in every locality.
+
+    ``localities`` holds the main (global) row's amounts in each locality, for a chart;
+    ``selected`` every row (global, 26, TC) in the locality asked for.
+
+    Amount = (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x conversion factor,
+    rounded to the cent (the arithmetic the claim checker prices with). With ``locality``
+    (``MAC-locality``, e.g. ``13202-01``) the answer also names that one; an id the GPCI
+    release does not list raises UnknownLocality. None when no RVU or GPCI release lists it.
+    """
+    rvu_answer, found = _in_force_rows(code, cite)
+    if rvu_answer is None or not found:
+        return None
+    gpci_answer, places = localities(cite)
+    if gpci_answer is None or not places:
+        return None
+    chosen = None
+    if locality:
+        chosen = next((p for p in places if p["id"] == locality), None)
+        if chosen is None:
+            raise UnknownLocality(
+                f"no Medicare payment locality {locality!r} in {gpci_answer.release.label} "
+                "(write it as MAC-locality, e.g. 13202-01)"
+            )
+    status = _main_row(found)["status_code"]
+    main = _rvu_units(_main_row(found))
+    lines = [_rvu_units(r) for r in found if r["modifier"] in ("", "26", "TC")]
+    # The chart compares localities on the main (global) row only.
+    by_locality = [
+        {"locality": p["id"], "state": p["state"], "name": p["name"], **_adjusted(main, p)}
+        for p in places
+    ]
+    result: dict[str, Any] = {
+        "priced_by_fee_schedule": status in PRICED_STATUS,
+        "status_code": status,
+        "formula": "(work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x CF",
+        "localities": by_locality,
+        "selected": None,
+        "sources": [rvu_answer.release.to_dict(), gpci_answer.release.to_dict()],
+    }
+    if chosen is not None:
+        result["selected"] = {
+            "locality": chosen["id"],
+            "mac": chosen["mac"],
+            "state": chosen["state"],
+            "name": chosen["name"],
+            "work_gpci": float(chosen["work_gpci"]),
+            "pe_gpci": float(chosen["pe_gpci"]),
+            "mp_gpci": float(chosen["mp_gpci"]),
+            "amounts": [_adjusted(r, chosen) for r in lines],
+        }
+    return result
+
+
+def _rvu_units(r: dict[str, Any]) -> dict[str, Any]:
+    """An RVU row's figures as whole numbers: RVUs in hundredths, the CF in ten-thousandths."""
+
+    def hundredths(value: Any) -> int:
+        return _scaled(_dec(value) or Decimal(0), 2)
+
+    return {
+        "modifier": r["modifier"] or None,
+        "cf": _scaled(_dec(r["conversion_factor"]) or Decimal(0), 4),
+        "work": hundredths(r["work_rvu"]),
+        "mp": hundredths(r["mp_rvu"]),
+        "pe_nf": hundredths(r["nonfacility_pe_rvu"]),
+        "pe_f": hundredths(r["facility_pe_rvu"]),
+    }
+
+
+def _adjusted(u: dict[str, Any], place: dict[str, Any]) -> dict[str, Any]:
+    # Exact integer arithmetic: RVUs in hundredths x GPCIs in thousandths x CF in
+    # ten-thousandths gives billionths of a dollar, rounded half up to the cent: the same
+    # result as Decimal, at a fraction of the cost for a hundred localities.
+    base = u["work"] * place["work_gpci_milli"] + u["mp"] * place["mp_gpci_milli"]
+    pe_gpci = place["pe_gpci_milli"]
+
+    def amount(pe: int) -> float:
+        billionths = (base + pe * pe_gpci) * u["cf"]
+        return ((billionths + 5_000_000) // 10_000_000) / 100
+
+    return {
+        "modifier": u["modifier"],
+        "non_facility_amount": amount(u["pe_nf"]),
+        "facility_amount": amount(u["pe_f"]),
+    }

@@ -81,42 +81,70 @@ def _code_answer(
     }
 
 
+_TABULAR_ENTRY = (
+    "SELECT code, kind, parent_code, title, notes_json FROM icd10_icd10cmtabularentry "
+    "WHERE release_id = %s AND code_nodot = %s"
+)
+
+
 def _tabular(code: str, cite: Cite) -> dict[str, Any] | None:
     answer = cite("icd10cm_tabular")
     if answer is None:
         return None
     release_id = answer.release.id
-    entry = row(
-        "SELECT code, kind, parent_code, title, notes_json FROM icd10_icd10cmtabularentry "
-        "WHERE release_id = %s AND code_nodot = %s",
-        [release_id, code],
-    )
+    entry = row(_TABULAR_ENTRY, [release_id, code])
+    own = entry is not None
     if entry is None:
-        return None
+        # A code with a 7th character (S72.001A) has no element of its own: the Tabular List
+        # stops at S72.001 (or at a placeholder level) and defines the 7th character higher up.
+        for length in range(len(code) - 1, 2, -1):
+            entry = row(_TABULAR_ENTRY, [release_id, code[:length]])
+            if entry is not None:
+                break
+        if entry is None:
+            return None
     hierarchy: list[dict[str, Any]] = []
+    if not own:
+        hierarchy.append(_level(entry))
     parent = entry["parent_code"]
     while parent:
         # Chapters ("4"), sections ("E08-E13") and diags ("E11") never share a code.
-        above = row(
-            "SELECT code, kind, parent_code, title, notes_json FROM icd10_icd10cmtabularentry "
-            "WHERE release_id = %s AND code_nodot = %s",
-            [release_id, parent.replace(".", "")],
-        )
+        above = row(_TABULAR_ENTRY, [release_id, parent.replace(".", "")])
         if above is None:
             break
-        hierarchy.insert(
-            0,
-            {
-                "code": above["code"],
-                "kind": above["kind"],
-                "title": above["title"],
-                "notes": json.loads(above["notes_json"] or "{}"),
-            },
-        )
+        hierarchy.insert(0, _level(above))
         parent = above["parent_code"]
-    return {
-        "title": entry["title"],
-        "notes": json.loads(entry["notes_json"] or "{}"),
+    result: dict[str, Any] = {
+        "title": entry["title"] if own else None,
+        "notes": json.loads(entry["notes_json"] or "{}") if own else {},
         "hierarchy": hierarchy,
         "source": answer.release.to_dict(),
     }
+    if not own:
+        result["seventh_character"] = _seventh(code, hierarchy)
+    return result
+
+
+def _level(found: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": found["code"],
+        "kind": found["kind"],
+        "title": found["title"],
+        "notes": json.loads(found["notes_json"] or "{}"),
+    }
+
+
+def _seventh(code: str, hierarchy: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """What the code's 7th character means, from the nearest level that defines it."""
+    if len(code) != 7:
+        return None
+    character = code[-1]
+    for level in reversed(hierarchy):
+        meanings = level["notes"].get("sevenChrDef")
+        if isinstance(meanings, dict) and character in meanings:
+            return {
+                "character": character,
+                "meaning": meanings[character],
+                "defined_at": level["code"],
+            }
+    return None

@@ -1,4 +1,4 @@
-"""The home page: what is loaded, and a code box that answers from the API."""
+"""The home page: what is loaded, and a code box that opens the code page."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from medcode.releases.models import Release
 def home(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if code:
-        target = f"/api/v1/codes/{quote(code[:40], safe='')}"
+        # Quoted with no safe characters, so whatever was typed stays one path segment.
+        target = f"/codes/{quote(code[:40], safe='')}"
         if request.GET.get("date"):
             target += f"?{urlencode({'date': request.GET['date'][:10]})}"
         return redirect(target)

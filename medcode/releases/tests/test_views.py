@@ -20,21 +20,22 @@ def test_the_home_page_lists_loaded_releases(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_the_code_box_leads_to_the_code_answer(tmp_path: Path) -> None:
+def test_the_code_box_opens_the_code_page_for_the_date(tmp_path: Path) -> None:
     load_paths([write_anweb(tmp_path, GOOD)])
 
     response = Client().get("/", {"code": "G0283", "date": "2030-05-01"}, follow=True)
 
     assert response.status_code == 200
-    body = response.json()
-    assert (body["code"], body["system"], body["status"]) == ("G0283", "HCPCS", "active")
-    assert body["sources"][0]["version"] == "2030-APR" and body["notes"] == []
+    assert response.redirect_chain[0][0] == "/codes/G0283?date=2030-05-01"
+    body = response.content.decode()
+    assert "Elec stim other than wound" in body
+    assert 'value="2030-05-01"' in body  # the date picker keeps the date asked for
 
 
 @pytest.mark.django_db
-def test_a_hostile_code_box_entry_stays_on_the_code_endpoint() -> None:
+def test_a_hostile_code_box_entry_stays_on_the_code_page() -> None:
     response = Client().get("/", {"code": "../../admin?x=1", "date": "2026-01-01&evil=1"})
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/api/v1/codes/..%2F..%2Fadmin%3Fx%3D1?date=")
+    assert response["Location"].startswith("/codes/..%2F..%2Fadmin%3Fx%3D1?date=")
     assert Client().get(response["Location"]).status_code in (400, 404)

@@ -1,0 +1,484 @@
+"""The code page (``/codes/<code>``), its htmx partials, and the modifier page.
+
+Every page is answered as of a date of service (``?date=``, default today) from the same
+look-up the CLI and the API return (``medcode.codes.lookup``); the page adds what a reader
+needs in full that the JSON only counts: the PTP edits page by page, every locality's
+amount, the ICD-10 codes an NCD lists. Each list has a partial the page's forms fetch with
+htmx, and every form also works as a plain GET of the page itself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+from medcode.codes import fragments
+from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
+from medcode.content import description_for
+from medcode.content.modifier_guidance import guidance
+from medcode.coverage import facts as coverage_facts
+from medcode.edits import facts as edit_facts
+from medcode.edits.indicators import NCCI_PTP_MODIFIERS, PTP_MODIFIER_INDICATORS
+from medcode.fees import facts as fee_facts
+from medcode.fees.indicators import STATUS_CODES
+from medcode.releases.sql import row
+from medcode.releases.store import Snapshot
+
+_PREFIX = re.compile(r"^[A-Z0-9]{0,5}$")
+_SETTINGS = {"practitioner": "Practitioner", "outpatient_hospital": "Outpatient hospital"}
+_ROLES = {"column1": "as column 1", "column2": "as column 2"}
+_NOTE_LABELS = {
+    "inclusionTerm": "Inclusion terms",
+    "includes": "Includes",
+    "excludes1": "Excludes1 (never coded together)",
+    "excludes2": "Excludes2 (not included here; may be coded together)",
+    "codeFirst": "Code first",
+    "useAdditionalCode": "Use additional code",
+    "codeAlso": "Code also",
+    "notes": "Notes",
+    "sevenChrNote": "7th character",
+    "sevenChrDefNotes": "7th character notes",
+    "visualImpairment": "Visual impairment",
+}
+
+
+class BadRequest(ValueError):
+    pass
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _as_of(request: HttpRequest) -> date:
+    text = request.GET.get("date", "").strip()
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise BadRequest(f"date {shown!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+def _problem(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(
+        request,
+        "codes/problem.html",
+        {"title": title, "message": message, "status": status},
+        status=status,
+    )
+
+
+def _query(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+@cache
+def _markdown(code: str) -> SafeString | None:
+    description = description_for(code)
+    if description is None:
+        return None
+    # Our own files, but rendered without raw HTML all the same.
+    html = MarkdownIt("commonmark", {"html": False}).render(description.body_markdown)
+    return mark_safe(html)  # safe: markdown-it escapes text; raw HTML is disabled
+
+
+def _labels(info: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The releases the answer cites, by dataset, for each section's source line."""
+    return {s["dataset"]: s for s in info.get("sources", [])}
+
+
+# --- the code page -------------------------------------------------------------------------
+
+
+def code_page(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        as_of = _as_of(request)
+        stored, systems = candidate_systems(code)
+    except BadRequest as exc:
+        return _problem(request, 400, "Not a date", str(exc))
+    except MalformedCode as exc:
+        return _problem(request, 400, "Not a code", str(exc))
+    system = request.GET.get("system") or None
+    if systems == ["MODIFIER"] or system == "MODIFIER":
+        query = _query(date=request.GET.get("date", ""))
+        return redirect(f"/modifiers/{stored}" + (f"?{query}" if query else ""))
+    try:
+        info = lookup(code, as_of, system=system)
+    except MalformedCode as exc:
+        return _problem(request, 400, "Not a code", str(exc))
+    except CodeNotFound as exc:
+        return _problem(request, 404, "Code not found", str(exc))
+    if info["other_systems"] and system is None:
+        return _choose(request, stored, as_of, info)
+    snap = Snapshot(as_of)
+    context: dict[str, Any] = {
+        "info": info,
+        "code": info["code"],
+        "stored": stored,
+        "as_of": as_of,
+        "date_param": request.GET.get("date", ""),
+        "system_param": system or "",
+        "labels": _labels(info),
+        "plain_html": _markdown(stored),
+        "badge": _badge(info),
+    }
+    day = context["date_param"]
+    history = info.get("history") or {}
+    context["history_html"] = fragments.history_items(history.get("events", []))
+    context["history_checked"] = fragments.labels(history.get("releases_checked", []))
+    if info["system"] == "ICD-10-CM":
+        context["notes_html"] = fragments.note_groups(_icd_notes(info), info["code"])
+    if info["system"] in ("ICD-10-CM", "ICD-10-PCS"):
+        labels = context["labels"]
+        context["icd_source"] = labels.get("icd10cm") or labels.get("icd10pcs")
+    if info["system"] in ("HCPCS", "CPT"):
+        context.update(_fee_context(stored, snap, request.GET.get("locality", "")))
+        context.update(_ptp_context(request, stored, snap, info))
+        add_on = edit_facts.add_on_relations(stored, snap, snap.in_force)
+        context["add_on"] = add_on
+        if add_on:
+            context["primary_html"] = fragments.code_links(add_on["primary_codes"]["codes"], day)
+            context["add_ons_html"] = fragments.code_links(add_on["add_on_codes"]["codes"], day)
+        main = _main_fee_row(info)
+        context["fee_main"] = main
+        context["indicators_html"] = fragments.indicator_items(main) if main else ""
+        context["rvu_html"] = fragments.rvu_rows((info.get("fees") or {}).get("rows", []))
+        context["modifiers_html"] = fragments.modifier_items(
+            (info.get("modifiers") or {}).get("modifiers", []), day
+        )
+        context["mue_html"] = fragments.mue_rows(info.get("mue") or {}, stored)
+    context["ncd_lists"] = _ncd_lists(info, snap)
+    return render(request, "codes/code.html", context)
+
+
+def _choose(request: HttpRequest, stored: str, as_of: date, info: dict[str, Any]) -> HttpResponse:
+    options = [{"system": info["system"], "text": info.get("short_description")}]
+    for other in info["other_systems"]:
+        try:
+            answer = lookup(stored, as_of, system=other)
+        except (CodeNotFound, MalformedCode):
+            continue
+        options.append({"system": other, "text": answer.get("short_description")})
+    return render(
+        request,
+        "codes/choose.html",
+        {"code": stored, "options": options, "date_param": request.GET.get("date", "")},
+    )
+
+
+def _badge(info: dict[str, Any]) -> dict[str, str]:
+    """The status shown beside the code: its own status, unless Medicare wants another code."""
+    fees = info.get("fees") or {}
+    status = (fees.get("status") or {}).get("code")
+    replacement = next(
+        (c["to"]["code"] for c in info.get("crosswalks", []) if c["direction"] == "from"), None
+    )
+    if status in ("I", "G") or (status and replacement and status not in fee_facts.PRICED_STATUS):
+        text = "not valid for Medicare"
+        if replacement:
+            text += f": use {replacement}"
+        return {"text": text, "tone": "error", "replacement": replacement or ""}
+    tone = {"active": "ok", "terminated": "error", "not yet effective": "warning"}.get(
+        info.get("status") or "", "info"
+    )
+    return {"text": info.get("status") or "listed", "tone": tone, "replacement": ""}
+
+
+def _main_fee_row(info: dict[str, Any]) -> dict[str, Any] | None:
+    rows = (info.get("fees") or {}).get("rows") or []
+    return next((r for r in rows if r["modifier"] is None), rows[0] if rows else None)
+
+
+def _icd_notes(info: dict[str, Any]) -> list[dict[str, Any]]:
+    """Instructional notes printed at the code and at each level above it, nearest first."""
+    levels = [
+        {
+            "code": info["code"],
+            "title": info.get("long_description"),
+            "notes": (info.get("tabular") or {}).get("notes") or {},
+        }
+    ]
+    levels += [
+        {
+            "code": f"Chapter {h['code']}" if h["kind"] == "chapter" else h["code"],
+            "title": h["title"],
+            "notes": h.get("notes") or {},
+        }
+        for h in reversed(info.get("hierarchy") or [])
+    ]
+    result = []
+    for level in levels:
+        notes = level["notes"]
+        groups = [
+            {"label": label, "items": notes[key]}
+            for key, label in _NOTE_LABELS.items()
+            if notes.get(key)
+        ]
+        seven = notes.get("sevenChrDef")
+        if seven:
+            groups.append(
+                {
+                    "label": "7th characters",
+                    "items": [f"{k}: {v}" for k, v in seven.items()]
+                    if isinstance(seven, dict)
+                    else list(seven),
+                }
+            )
+        if groups:
+            result.append({"code": level["code"], "title": level["title"], "groups": groups})
+    return result
+
+
+def _ncd_lists(info: dict[str, Any], snap: Snapshot) -> list[dict[str, Any]]:
+    ncds = (info.get("coverage") or {}).get("ncds") or []
+    if info["system"] not in ("HCPCS", "CPT"):
+        return []
+    lists = []
+    for ncd in ncds[:10]:
+        found = coverage_facts.ncd_diagnoses(ncd["ncd"], snap, snap.in_force, limit=100)
+        if found is not None:
+            lists.append(
+                {
+                    **ncd,
+                    "diagnoses": found,
+                    "codes_html": fragments.code_links(found["codes"], "", "meaning"),
+                }
+            )
+    return lists
+
+
+# --- fees by locality ----------------------------------------------------------------------
+
+
+def _fee_context(code: str, snap: Snapshot, locality: str) -> dict[str, Any]:
+    locality = locality.strip()[:12]
+    error = None
+    try:
+        amounts = fee_facts.locality_amounts(code, snap, snap.in_force, locality or None)
+    except fee_facts.UnknownLocality as exc:
+        error = str(exc)
+        amounts = fee_facts.locality_amounts(code, snap, snap.in_force, None)
+    chart: list[dict[str, Any]] = []
+    if amounts:
+        top = max((p["non_facility_amount"] for p in amounts["localities"]), default=0) or 1
+        chart = [
+            {
+                "locality": p["locality"],
+                "label": f"{p['state']} {p['name']}",
+                "non_facility": p["non_facility_amount"],
+                "facility": p["facility_amount"],
+                "width": 100 * p["non_facility_amount"] / top,
+                "selected": p["locality"] == locality,
+            }
+            for p in amounts["localities"]
+        ]
+        chart.sort(key=lambda c: (-c["non_facility"], c["label"]))
+    chosen = locality if error is None else ""
+    options = [
+        {"id": p["locality"], "label": f"{p['state']} — {p['name']} ({p['locality']})"}
+        for p in (amounts or {}).get("localities", [])
+    ]
+    return {
+        "amounts": amounts,
+        "chart_count": len(chart),
+        "chart_html": fragments.chart_rows(chart),
+        "locality": chosen,
+        "locality_error": error,
+        "locality_options_html": fragments.locality_options(options, chosen),
+    }
+
+
+def fees_partial(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        as_of = _as_of(request)
+        stored, _ = candidate_systems(code)
+    except (BadRequest, MalformedCode) as exc:
+        return _problem(request, 400, "Not a code", str(exc))
+    snap = Snapshot(as_of)
+    context = _fee_context(stored, snap, request.GET.get("locality", ""))
+    if context["amounts"] is None:
+        return _problem(
+            request,
+            404,
+            "No fee schedule amounts",
+            f"{stored} has no fee schedule row and GPCI release loaded for {as_of.isoformat()}.",
+        )
+    context.update({"stored": stored, "date_param": request.GET.get("date", "")})
+    return render(request, "codes/_locality.html", context)
+
+
+# --- PTP edits -----------------------------------------------------------------------------
+
+
+def _ptp_request(request: HttpRequest, info: dict[str, Any] | None) -> dict[str, Any]:
+    setting = request.GET.get("table", "")
+    setting = {"outpatient": "outpatient_hospital"}.get(setting, setting)
+    role = request.GET.get("role", "")
+    counts = (info or {}).get("ptp") or {}
+    if setting not in _SETTINGS:
+        setting = "practitioner"
+    if role not in _ROLES:
+        mine = counts.get(setting) or {}
+        role = "column1" if mine.get("as_column1") or not mine.get("as_column2") else "column2"
+    prefix = request.GET.get("q", "").strip().upper().replace(".", "")
+    indicator = request.GET.get("indicator", "").strip()
+    errors = []
+    if not _PREFIX.match(prefix):
+        errors.append(f"the code filter {prefix[:10]!r} must be up to 5 letters or digits")
+        prefix = ""
+    if indicator not in ("", "0", "1"):
+        errors.append(f"modifier indicator {indicator[:5]!r} must be 0 or 1")
+        indicator = ""
+    try:
+        # Capped so a hostile page number cannot overflow the database's integer.
+        page = min(max(1, int(request.GET.get("page", "1")[:12] or "1")), 1_000_000)
+    except ValueError:
+        page = 1
+    return {
+        "setting": setting,
+        "role": role,
+        "prefix": prefix,
+        "indicator": indicator,
+        "page": page,
+        "errors": errors,
+    }
+
+
+def _ptp_context(
+    request: HttpRequest, code: str, snap: Snapshot, info: dict[str, Any] | None
+) -> dict[str, Any]:
+    wanted = _ptp_request(request, info)
+    counts = ((info or {}).get("ptp") or {}).get(wanted["setting"]) or {}
+    size = edit_facts.PTP_PAGE_SIZE
+    listing = edit_facts.ptp_page(
+        code,
+        wanted["setting"],
+        wanted["role"],
+        snap,
+        snap.in_force,
+        offset=(wanted["page"] - 1) * size,
+        limit=size,
+        other_prefix=wanted["prefix"],
+        indicator=wanted["indicator"] or None,
+        known_total=counts.get(f"as_{wanted['role']}"),
+    )
+    pages = 0
+    if listing:
+        pages = max(1, -(-listing["total"] // size))
+    base = {
+        "date": request.GET.get("date", ""),
+        "system": request.GET.get("system", ""),
+        "table": wanted["setting"],
+        "role": wanted["role"],
+        "q": wanted["prefix"],
+        "indicator": wanted["indicator"],
+    }
+
+    def link(page: int) -> dict[str, str]:
+        query = _query(**base, page=page)
+        return {"href": f"/codes/{code}?{query}#edits", "hx": f"/codes/{code}/edits?{query}"}
+
+    return {
+        "ptp": listing,
+        "ptp_rows_html": fragments.ptp_rows(
+            listing["edits"] if listing else [], code, request.GET.get("date", "")
+        ),
+        "ptp_req": wanted,
+        "ptp_pages": pages,
+        "ptp_prev": link(wanted["page"] - 1) if wanted["page"] > 1 else None,
+        "ptp_next": link(wanted["page"] + 1) if wanted["page"] < pages else None,
+        "ptp_settings": _SETTINGS,
+        "ptp_roles": _ROLES,
+        "ptp_setting_label": _SETTINGS[wanted["setting"]],
+        "ptp_role_label": _ROLES[wanted["role"]],
+        "ptp_meanings": PTP_MODIFIER_INDICATORS,
+        "stored": code,
+        "date_param": request.GET.get("date", ""),
+        "system_param": request.GET.get("system", ""),
+    }
+
+
+def edits_partial(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        as_of = _as_of(request)
+        stored, _ = candidate_systems(code)
+    except (BadRequest, MalformedCode) as exc:
+        return _problem(request, 400, "Not a code", str(exc))
+    snap = Snapshot(as_of)
+    context = _ptp_context(request, stored, snap, None)
+    if context["ptp"] is None:
+        return _problem(
+            request,
+            404,
+            "No PTP edits loaded",
+            f"No NCCI PTP table is loaded for {as_of.isoformat()}.",
+        )
+    return render(request, "codes/_ptp.html", context)
+
+
+# --- modifier pages ------------------------------------------------------------------------
+
+
+def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        as_of = _as_of(request)
+    except BadRequest as exc:
+        return _problem(request, 400, "Not a date", str(exc))
+    modifier = code.strip().upper()
+    if not re.match(r"^[A-Z0-9]{2}$", modifier):
+        shown = code if len(code) <= 20 else code[:20] + "…"
+        return _problem(
+            request,
+            400,
+            "Not a modifier",
+            f"{shown!r} is not a modifier: a modifier is two letters or digits (GP, 59)",
+        )
+    snap = Snapshot(as_of)
+    answer = snap.in_force("hcpcs")
+    hcpcs = None
+    if answer is not None:
+        hcpcs = row(
+            "SELECT short_description, long_description, add_date, termination_date "
+            "FROM codes_hcpcsmodifier WHERE release_id = %s AND code = %s",
+            [answer.release.id, modifier],
+        )
+    table = guidance()
+    entries = table.for_modifier(modifier)
+    ncci = NCCI_PTP_MODIFIERS.get(modifier)
+    if hcpcs is None and not entries and ncci is None:
+        where = answer.release.label if answer else "no HCPCS release is loaded"
+        return _problem(
+            request,
+            404,
+            "Modifier not found",
+            f"{modifier} is not a Level II modifier in {where}, "
+            "and medcode has no guidance for it.",
+        )
+    return render(
+        request,
+        "codes/modifier.html",
+        {
+            "modifier": modifier,
+            "hcpcs": hcpcs,
+            "hcpcs_source": answer.release if answer else None,
+            "hcpcs_note": answer.note if answer else None,
+            "numeric": modifier.isdigit(),
+            "entries": [
+                {"condition": e.condition, "when": table.conditions[e.condition], "why": e.why}
+                for e in entries
+            ],
+            "ncci": ncci,
+            "as_of": as_of,
+            "date_param": request.GET.get("date", ""),
+            "status_codes": STATUS_CODES,
+        },
+    )
