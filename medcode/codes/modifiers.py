@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from medcode.content.modifier_guidance import guidance
+from medcode.content.therapy import therapy
 from medcode.edits.facts import has_ptp_modifier_edits
 from medcode.releases.sql import Cite, rows
 from medcode.releases.store import Snapshot
@@ -19,13 +20,12 @@ from medcode.releases.store import Snapshot
 
 def conditions_for(code: str, info: dict[str, Any], snap: Snapshot) -> list[str]:
     """The ids of the guidance conditions that hold for the code on the date."""
-    table = guidance()
     held: list[str] = []
     fees = info.get("fees") or {}
     main = next((r for r in fees.get("rows", []) if r["modifier"] is None), None)
     if main is None and fees.get("rows"):
         main = fees["rows"][0]
-    if (main and main.get("multiple_procedure") == "5") or code in table.always_therapy:
+    if (main and main.get("multiple_procedure") == "5") or code in therapy().always:
         held.append("therapy")
     if main:
         pctc = main.get("pctc_indicator")

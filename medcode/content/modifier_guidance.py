@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from medcode.content.descriptions import ContentError, normalize_code
+from medcode.content.descriptions import ContentError
 
 GUIDANCE = Path(__file__).resolve().parent / "modifier_guidance.toml"
 
@@ -32,7 +32,6 @@ class ModifierGuidance:
 class GuidanceTable:
     conditions: dict[str, str]  # id -> when it holds, in our words
     entries: tuple[ModifierGuidance, ...]
-    always_therapy: frozenset[str]
 
     def for_conditions(self, held: list[str]) -> list[ModifierGuidance]:
         """Entries for the conditions that hold, in the table's order."""
@@ -54,7 +53,7 @@ def load_guidance(path: Path) -> GuidanceTable:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ContentError(f"{path}: not valid TOML: {error}") from None
-    unknown = sorted(set(data) - {"conditions", "therapy", "guidance"})
+    unknown = sorted(set(data) - {"conditions", "guidance"})
     if unknown:
         raise ContentError(f"{path}: unknown table {unknown[0]!r}")
     conditions = data.get("conditions", {})
@@ -62,10 +61,6 @@ def load_guidance(path: Path) -> GuidanceTable:
         isinstance(v, str) and v.strip() for v in conditions.values()
     ):
         raise ContentError(f"{path}: [conditions] must map each id to a sentence")
-    therapy = data.get("therapy", {})
-    always = therapy.get("always", []) if isinstance(therapy, dict) else None
-    if not isinstance(always, list) or not all(isinstance(c, str) for c in always):
-        raise ContentError(f"{path}: [therapy] always must be a list of codes")
     raw = data.get("guidance", [])
     if not isinstance(raw, list):
         raise ContentError(f"{path}: 'guidance' must be an array of tables ([[guidance]])")
@@ -73,7 +68,6 @@ def load_guidance(path: Path) -> GuidanceTable:
     return GuidanceTable(
         conditions={k: " ".join(v.split()) for k, v in conditions.items()},
         entries=entries,
-        always_therapy=frozenset(normalize_code(c) for c in always),
     )
 
 
