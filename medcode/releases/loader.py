@@ -188,6 +188,9 @@ def _load(
                 if writer.add(model, values) and progress is not None:
                     progress(source, writer.rows)
             writer.flush()
+            from medcode.search.index import index_release
+
+            index_release(release)
         except FieldError as exc:
             raise LoadError(source.name, exc.message, stats.line or None, exc.field) from None
         except LoadError:
@@ -219,6 +222,9 @@ def delete_release(release: Release) -> None:
 
 
 def _delete_release(release: Release, importer: Importer) -> None:
+    from medcode.search.index import drop_release
+
+    drop_release(release)
     with connection.cursor() as cursor:
         for model in importer.models:
             cursor.execute(

@@ -1,5 +1,66 @@
 """Search endpoints, mounted at /api/v1/search by medcode/api.py."""
 
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Router
 
+from medcode.search.engine import SearchError, search
+
 router = Router(tags=["search"])
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def parse_params(
+    date: str | None, limit: str | None, billable: str | None
+) -> tuple[datetime.date, int, bool]:
+    """Date, limit and billable flag from query-string text; SearchError names a bad one.
+
+    Parsed here rather than by type hints so that every bad value gets the same 400 answer.
+    """
+    as_of = datetime.date.today()
+    if date:
+        try:
+            as_of = datetime.date.fromisoformat(date.strip())
+        except ValueError:
+            raise SearchError(f"date must be YYYY-MM-DD, got {date[:40]!r}") from None
+    count = 20
+    if limit not in (None, ""):
+        try:
+            count = int(limit)
+        except ValueError:
+            raise SearchError(f"limit must be a whole number, got {limit[:40]!r}") from None
+    flag = (billable or "").strip().lower()
+    if flag not in _TRUE | _FALSE:
+        raise SearchError(f"billable must be true or false, got {billable!r:.40}")
+    return as_of, count, flag in _TRUE
+
+
+@router.get("", summary="Find codes by code, fragment, words, abbreviation or brand name")
+def search_codes(
+    request: HttpRequest,
+    q: str = "",
+    system: str | None = None,
+    date: str | None = None,
+    limit: str | None = None,
+    billable: str | None = None,
+) -> Any:
+    """``{"results": [{"code", "system", "description", "billable", "score"}, ...]}``, best first.
+
+    ``system``: HCPCS, CPT, ICD-10-CM, ICD-10-PCS or MODIFIER; ``billable=true`` keeps only codes
+    that may be reported on the date; ``limit`` 1-100 (default 20); ``date`` YYYY-MM-DD (default
+    today).
+    """
+    from medcode.api import api
+
+    try:
+        as_of, count, billable_only = parse_params(date, limit, billable)
+        answer = search(q, as_of, system=system, billable_only=billable_only, limit=count)
+    except SearchError as exc:
+        return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+    return answer.to_dict()

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from medcode.search import views
+
+urlpatterns = [
+    path("search", views.search_page, name="search"),
+    path("search/suggest", views.suggest, name="search-suggest"),
+]

@@ -1,0 +1,542 @@
+"""Search the index as of a date of service: codes and fragments first, then words.
+
+How a query is answered (docs/search.md tells the story for people):
+
+1. A query that is one code-like token (``97014``, ``e1165``, ``E11.65``, ``9701``, ``GP``) finds
+   the code itself, then the family it begins (the dot of ICD-10-CM codes is optional).
+2. Words are grouped into *concepts*: a phrase of ``synonyms.toml`` (``lap chole``) becomes the
+   words it stands for and the codes it points at; a word the index does not know is read as the
+   beginning of a word (type-ahead) or corrected against the index's vocabulary (edit distance
+   up to 2); common small words are dropped.
+3. The database's full-text engine (FTS5 on SQLite, tsvector on PostgreSQL) finds candidates
+   that contain every concept (or, when too few do, any of them), restricted to the releases in
+   force on the date.
+4. Candidates are scored here, the same way on both databases: how many concepts the title
+   (or only the extra terms) contains, how few other words the title has, whether the code is
+   billable and valid on the date, and whether a synonym points at it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+
+from medcode.icd10.codes import format_icd10cm
+from medcode.releases.sql import rows
+from medcode.releases.store import InForce, ReleaseRef, Snapshot, status_on, to_date
+from medcode.search.index import INDEXED_DATASETS, words
+from medcode.search.synonyms import Synonym, synonyms
+
+SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
+MAX_QUERY_CHARS = 500
+MAX_LIMIT = 100
+CANDIDATES = 200
+
+# "with" is in a third of ICD-10 titles: as a search term it costs time and decides nothing.
+STOPWORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the"}
+    | {"to", "w", "with"}
+)
+#: Words of ICD-10's default (unspecified) codes, which say no more than the bare condition.
+_DEFAULT_WORDS = frozenset({"unspecified", "specified", "not", "site", "organism", "nos"})
+_SUFFIXES = ("ations", "ation", "ities", "ity", "ies", "ing", "ed", "es", "s", "al", "ic", "y", "e")
+_COLUMNS = "id, system, code, is_primary, billable, start_date, end_date, title, terms"
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_CODE_TOKEN = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
+
+
+class SearchError(ValueError):
+    """A query search cannot answer; the message says what is wrong with it."""
+
+
+@dataclass
+class Result:
+    code: str  # as stored (E1165)
+    system: str
+    description: str
+    billable: bool
+    score: float
+
+    @property
+    def display_code(self) -> str:
+        return format_icd10cm(self.code) if self.system == "ICD-10-CM" else self.code
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.display_code,
+            "system": self.system,
+            "description": self.description,
+            "billable": self.billable,
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass
+class Answer:
+    query: str
+    as_of: date
+    results: list[Result]
+    sources: list[InForce]
+    #: Words read differently from how they were typed ("osteoarthritus" -> "osteoarthritis").
+    corrections: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "date": self.as_of.isoformat(),
+            "results": [r.to_dict() for r in self.results],
+            "corrections": self.corrections,
+            "message": self.message,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass
+class Concept:
+    """One thing the user asked for: alternatives, any of which satisfies it."""
+
+    label: str
+    phrases: list[list[str]]  # each a sequence of words
+    prefix: bool = False  # the last word of the single phrase may be the start of a word
+    codes: tuple[str, ...] = ()  # codes a synonym points at
+
+
+def check_query(
+    query: str, system: str | None = None, limit: int = 20
+) -> tuple[str, str | None, int]:
+    """The query, system and limit, or SearchError naming what is wrong."""
+    text = (query or "").strip()
+    if not text:
+        raise SearchError("empty query: type a code (97014, E11.65) or words (knee osteoarthritis)")
+    if len(text) > MAX_QUERY_CHARS:
+        raise SearchError(
+            f"query too long: {len(text)} characters, at most {MAX_QUERY_CHARS} are searched"
+        )
+    if system is not None and system.strip() == "":
+        system = None
+    if system is not None:
+        system = system.strip().upper()
+        if system not in SYSTEMS:
+            raise SearchError(f"unknown code system {system!r}: use one of {', '.join(SYSTEMS)}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+    return text, system, limit
+
+
+def search(
+    query: str,
+    as_of: date,
+    *,
+    system: str | None = None,
+    billable_only: bool = False,
+    limit: int = 20,
+) -> Answer:
+    """The codes that answer ``query`` on ``as_of``, best first; raises SearchError."""
+    text, system, limit = check_query(query, system, limit)
+    refs, loaded_at = _releases()
+    snapshot = Snapshot(as_of, refs)
+    sources = [f for f in (snapshot.in_force(d) for d in INDEXED_DATASETS) if f is not None]
+    release_ids = tuple(s.release.id for s in sources)
+    # A release id can come back after a delete (SQLite rolls its sequence back with a failed
+    # load); the load time tells the two apart, so a cached vocabulary is never stale.
+    vocabulary_key = tuple(sorted((rid, loaded_at[rid]) for rid in release_ids))
+    answer = Answer(text, as_of, [], sources)
+    if not release_ids:
+        answer.message = "No code sets are loaded: load CMS files with `medcode data load`."
+        return answer
+    folded = _fold(text)
+    scored: dict[tuple[str, str], Result] = {}
+
+    def keep(result: Result) -> None:
+        if system is not None and result.system != system:
+            return
+        if billable_only and not result.billable:
+            return
+        key = (result.system, result.code)
+        if key not in scored or scored[key].score < result.score:
+            scored[key] = result
+
+    token = folded.strip().upper()
+    code_found = False
+    if _CODE_TOKEN.match(token) and " " not in token:
+        # "DM2" is a code fragment and an abbreviation: the abbreviation wins over the family.
+        family = " ".join(words(folded)) not in synonyms()
+        for result in _code_results(token, release_ids, as_of, limit, family=family):
+            keep(result)
+            code_found = True
+    # A code with digits that was found needs no word search ("E11.65" is not the words "e11 65").
+    is_synonym = " ".join(words(folded)) in synonyms()
+    wants_words = is_synonym or not (code_found and any(c.isdigit() for c in token))
+    concepts = _concepts(folded, vocabulary_key, answer.corrections) if wants_words else []
+    if concepts:
+        for result in _word_results(concepts, release_ids, as_of):
+            keep(result)
+    ranked = sorted(scored.values(), key=lambda r: (-r.score, len(r.code), r.code))
+    answer.results = ranked[:limit]
+    if not answer.results:
+        answer.message = _nothing_found(text, folded, system, billable_only)
+    return answer
+
+
+def _nothing_found(text: str, folded: str, system: str | None, billable_only: bool) -> str:
+    if not words(folded):
+        return (
+            f"Nothing to search for in {text[:60]!r}: codes and words are searched in "
+            "plain letters and digits."
+        )
+    where = f" among {system} codes" if system else ""
+    if billable_only:
+        where += " that are billable"
+    return f"No codes match {text[:60]!r}{where}."
+
+
+def _fold(text: str) -> str:
+    """ASCII letters, digits and dots; everything else (quotes, operators, accents) a space."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9.]+", " ", ascii_text).strip()
+
+
+# -- codes ---------------------------------------------------------------------------------
+
+
+def _in(ids: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+def _code_results(
+    token: str, release_ids: tuple[int, ...], as_of: date, limit: int, *, family: bool = True
+) -> list[Result]:
+    code = token.replace(".", "")
+    if not code:
+        return []
+    columns = "system, code, billable, start_date, end_date, title"
+    where = f"is_primary AND release_id IN ({_in(release_ids)})"
+    if family and len(code) >= 2 and any(c.isdigit() for c in code):
+        # The code and the family it begins in one range read of the code index.
+        found = rows(
+            f"SELECT {columns} FROM search_searchentry WHERE code >= %s AND code < %s "
+            f"AND {where} ORDER BY code LIMIT %s",
+            [code, code + "[", *release_ids, max(limit, 20) * 3],
+        )
+    else:
+        found = rows(
+            f"SELECT {columns} FROM search_searchentry WHERE code = %s AND {where}",
+            [code, *release_ids],
+        )
+    results = []
+    position = 0
+    for r in found:
+        if r["code"] == code:
+            results.append(_result(r, as_of, 1000.0))
+            continue
+        # Shorter codes head their family (E11 before E11.65); tree order after that.
+        score = 500.0 - 10 * (len(r["code"]) - len(code)) - position * 0.01
+        position += 1
+        results.append(_result(r, as_of, score))
+    return results
+
+
+def _result(row: dict[str, Any], as_of: date, score: float) -> Result:
+    billable = bool(row["billable"])
+    status = status_on(as_of, to_date(row["start_date"]), to_date(row["end_date"]))
+    if status != "active":
+        billable = False
+        score -= 100 if score >= 500 else 2
+    return Result(row["code"], row["system"], row["title"], billable, score)
+
+
+# -- words ---------------------------------------------------------------------------------
+
+
+def _concepts(
+    folded: str, vocabulary_key: tuple[tuple[int, str], ...], corrections: dict[str, str]
+) -> list[Concept]:
+    tokens = [w for w in words(folded.replace(".", " "))]
+    table = synonyms()
+    vocab = _cached_vocabulary(vocabulary_key)
+    concepts: list[Concept] = []
+    i = 0
+    while i < len(tokens):
+        match: Synonym | None = None
+        width = 0
+        for n in range(min(5, len(tokens) - i), 0, -1):
+            match = table.get(" ".join(tokens[i : i + n]))
+            if match is not None:
+                width = n
+                break
+        if match is not None:
+            phrases = [words(p) for p in match.expand] or [tokens[i : i + width]]
+            concepts.append(Concept(" ".join(tokens[i : i + width]), phrases, codes=match.codes))
+            i += width
+            continue
+        word = tokens[i]
+        last = i == len(tokens) - 1
+        i += 1
+        if word in STOPWORDS and len(tokens) > 1:
+            continue
+        if word.isdigit() or len(word) < 3 or word in vocab.frequency:
+            concepts.append(Concept(word, [[word]], prefix=last and not word.isdigit()))
+        elif vocab.has_prefix(word):
+            concepts.append(Concept(word, [[word]], prefix=True))
+        else:
+            fixed = vocab.correct(word)
+            if fixed:
+                corrections[word] = fixed[0]
+                concepts.append(Concept(word, [[f] for f in fixed]))
+            # A word nothing resembles would only empty the results; it is left out.
+    return concepts
+
+
+def _word_results(
+    concepts: list[Concept], release_ids: tuple[int, ...], as_of: date
+) -> list[Result]:
+    found = _full_text(release_ids, [concepts])
+    if len(concepts) > 1 and not found:
+        # No code has every word: accept codes that miss one (a word the user added that
+        # CMS does not write); scoring still puts codes with more of the words first.
+        groups = [concepts[:i] + concepts[i + 1 :] for i in range(min(len(concepts), 8))]
+        found = _full_text(release_ids, groups)
+    targets = {c for concept in concepts for c in concept.codes}
+    if targets:
+        have = {r["code"] for r in found}
+        missing = sorted(t.replace(".", "") for t in targets if t.replace(".", "") not in have)
+        if missing:
+            found += rows(
+                f"SELECT {_COLUMNS} FROM search_searchentry WHERE code IN ({_in(missing)}) "
+                f"AND release_id IN ({_in(release_ids)})",
+                [*missing, *release_ids],
+            )
+    # Inclusion terms describe a code the order file names: score them on that code.
+    by_code: dict[tuple[str, str], dict[str, Any]] = {}
+    extra_terms: dict[tuple[str, str], str] = {}
+    for r in found:
+        key = (r["system"], r["code"])
+        if r["is_primary"]:
+            by_code[key] = r
+        else:
+            extra_terms[key] = extra_terms.get(key, "") + " " + r["terms"]
+    orphans = [k for k in extra_terms if k not in by_code]
+    if orphans:
+        codes = sorted({k[1] for k in orphans})
+        for r in rows(
+            f"SELECT {_COLUMNS} FROM search_searchentry WHERE code IN ({_in(codes)}) "
+            f"AND is_primary AND release_id IN ({_in(release_ids)})",
+            [*codes, *release_ids],
+        ):
+            by_code.setdefault((r["system"], r["code"]), r)
+    normalized_targets = {t.replace(".", "").upper() for t in targets}
+    results = []
+    for key, r in by_code.items():
+        score = _score(concepts, r["title"], r["terms"], r["code"])
+        inclusion = extra_terms.get(key)
+        if inclusion and any(
+            # Parenthesized words are nonessential modifiers; no other word may remain.
+            _score(concepts, _PARENTHESES.sub(" ", term), "", default_bonus=False) >= 10.0
+            for term in inclusion.split(";")
+        ):
+            # The Tabular lists what was asked for as included at this code ("hypertension" at I10).
+            score += 0.6
+        if r["code"] in normalized_targets:
+            score += 3.0
+        elif any(r["code"].startswith(t) for t in normalized_targets if len(t) <= 4):
+            score += 1.0
+        if r["billable"]:
+            score += 0.5
+        results.append(_result(r, as_of, score))
+    return results
+
+
+def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> list[dict[str, Any]]:
+    """Entries that contain every concept of at least one group, best first by the database."""
+    columns = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
+    if connection.vendor == "postgresql":
+        expression = " | ".join(
+            "(" + " & ".join(_ts_concept(c) for c in group) + ")" for group in groups
+        )
+        return rows(
+            f"SELECT {columns} FROM search_searchentry e "
+            f"WHERE e.document @@ to_tsquery('english', %s) "
+            f"AND e.release_id IN ({_in(release_ids)}) "
+            # Shortest titles first: as good a pre-selection for the scoring below as ts_rank
+            # (the relevance suite agrees on both) and cheaper, since no tsvector is re-read.
+            f"ORDER BY length(e.title), e.code LIMIT %s",
+            [expression, *release_ids, CANDIDATES],
+        )
+    expression = " OR ".join(
+        "(" + " AND ".join(_fts_concept(c) for c in group) + ")" for group in groups
+    )
+    return rows(
+        f"SELECT {columns} FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
+        f"WHERE search_fts MATCH %s AND e.release_id IN ({_in(release_ids)}) "
+        f"ORDER BY bm25(search_fts, 10.0, 4.0) LIMIT %s",
+        [expression, *release_ids, CANDIDATES],
+    )
+
+
+def _fts_concept(concept: Concept) -> str:
+    # Words are [a-z0-9]+ only (see _fold), so quoting them cannot inject FTS5 syntax.
+    parts = []
+    for phrase in concept.phrases:
+        quoted = '"' + " ".join(phrase) + '"'
+        parts.append(quoted + ("*" if concept.prefix else ""))
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _ts_concept(concept: Concept) -> str:
+    parts = []
+    for phrase in concept.phrases:
+        terms = list(phrase)
+        if concept.prefix:
+            terms[-1] += ":*"
+        parts.append("(" + " <-> ".join(terms) + ")" if len(terms) > 1 else terms[0])
+    return "(" + " | ".join(parts) + ")"
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """A crude stem for scoring (the databases stem for matching): knees/knee, infected/infect."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> bool:
+    for phrase in concept.phrases:
+        if len(phrase) == 1:
+            w = phrase[0]
+            if stem(w) in text_stems:
+                return True
+            if concept.prefix and any(t.startswith(w) for t in text_words):
+                return True
+        else:
+            stems = [stem(w) for w in phrase]
+            if all(s in text_stems for s in stems):
+                return True
+    return False
+
+
+def _score(
+    concepts: list[Concept], title: str, terms: str, code: str = "", *, default_bonus: bool = True
+) -> float:
+    title_words = words(title)
+    title_stems = {stem(w) for w in title_words}
+    term_words = words(terms)
+    term_stems = {stem(w) for w in term_words}
+    covered = 0.0
+    matched_words = 0
+    for concept in concepts:
+        if code and code in concept.codes:
+            # A synonym that names this code vouches for it, however CMS abbreviates the title.
+            covered += 1.0
+            matched_words += len(title_words)
+        elif _contains(concept, title_words, title_stems):
+            covered += 1.0
+            matched_words += max(len(p) for p in concept.phrases)
+        elif _contains(concept, term_words, term_stems):
+            covered += 0.7
+    coverage = covered / len(concepts)
+    content = [w for w in title_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
+    extra = max(0, len(content) - matched_words)
+    score = 10.0 * coverage - min(0.08 * extra, 1.5)
+    if default_bonus and coverage == 1.0 and _DEFAULT_WORDS.intersection(title_words):
+        # A bare condition ("pneumonia") is coded to its unspecified code, as the Index does.
+        score += 0.3
+    return score
+
+
+# -- spelling ------------------------------------------------------------------------------
+
+
+class Vocabulary:
+    """The words of the releases in force, for prefixes and corrections."""
+
+    def __init__(self, frequency: dict[str, int]) -> None:
+        self.frequency = frequency
+        self.sorted = sorted(frequency)
+        self._deletes: dict[str, list[str]] = {}
+        for word in self.sorted:
+            if len(word) >= 4:
+                for variant in _deletes(word):
+                    self._deletes.setdefault(variant, []).append(word)
+
+    def has_prefix(self, word: str) -> bool:
+        at = bisect_left(self.sorted, word)
+        return at < len(self.sorted) and self.sorted[at].startswith(word)
+
+    def correct(self, word: str) -> list[str]:
+        """The index word within edit distance 1 (2 for long words), commonest first."""
+        if len(word) < 4:
+            return []
+        limit = 1 if len(word) < 7 else 2
+        candidates: set[str] = set()
+        for variant in (word, *_deletes(word)):
+            candidates.update(self._deletes.get(variant, ()))
+            if variant in self.frequency:
+                candidates.add(variant)
+        scored = []
+        for candidate in candidates:
+            distance = _distance(word, candidate)
+            if distance <= limit:
+                scored.append((distance, -self.frequency[candidate], candidate))
+        scored.sort()
+        return [c for _, _, c in scored[:1]]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _releases() -> tuple[list[ReleaseRef], dict[int, str]]:
+    """Every loaded release and its load time, in one query (a search's first round trip)."""
+    refs: list[ReleaseRef] = []
+    loaded_at: dict[int, str] = {}
+    for r in rows(
+        "SELECT id, dataset, version, label, period_start, period_end, source_name, loaded_at "
+        "FROM releases_release"
+    ):
+        start = date.fromisoformat(str(r["period_start"]))  # never null
+        end = to_date(r["period_end"])
+        refs.append(
+            ReleaseRef(
+                r["id"], r["dataset"], r["version"], r["label"], start, end, r["source_name"]
+            )
+        )
+        loaded_at[r["id"]] = str(r["loaded_at"])
+    return refs, loaded_at
+
+
+@lru_cache(maxsize=4)
+def _cached_vocabulary(key: tuple[tuple[int, str], ...]) -> Vocabulary:
+    ids = [k[0] for k in key]
+    frequency: dict[str, int] = {}
+    if ids:
+        for r in rows(
+            f"SELECT word, entries FROM search_searchword WHERE release_id IN ({_in(ids)})", ids
+        ):
+            frequency[r["word"]] = frequency.get(r["word"], 0) + int(r["entries"])
+    return Vocabulary(frequency)

@@ -1,0 +1,184 @@
+"""Search over small hand-made releases loaded through the real loader."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from medcode.cli import main
+from medcode.importers.tests.test_hcpcs_anweb import GOOD, write_anweb
+from medcode.releases.loader import delete_release
+from medcode.releases.models import Release
+from medcode.search.engine import SearchError, search
+from medcode.search.index import reindex_all
+from medcode.search.synonyms import load
+from medcode.testing import load_file
+
+FIXTURES = Path(__file__).resolve().parents[2] / "importers" / "tests" / "fixtures"
+DAY = date(2030, 1, 15)
+
+
+@pytest.fixture
+def store(db: None, tmp_path: Path) -> None:
+    for name, fmt in [
+        ("icd10cm_order_2030.txt", "icd10cm_order"),
+        ("icd10pcs_order_2030.txt", "icd10pcs_order"),
+        ("icd10cm_tabular_2030.xml", "icd10cm_tabular"),
+        ("pfs_pprrvu_PPRRVU2025_Oct.csv", "pfs_pprrvu"),
+    ]:
+        assert load_file(FIXTURES / name, fmt).status == "loaded"
+    assert load_file(write_anweb(tmp_path, GOOD), "hcpcs_anweb").status == "loaded"
+
+
+def codes(query: str, **options: Any) -> list[str]:
+    return [r.display_code for r in search(query, DAY, **options).results]
+
+
+def test_a_code_typed_with_or_without_its_dot_comes_first(store: None) -> None:
+    assert codes("E11.65")[0] == "E11.65"
+    assert codes("e1165")[0] == "E11.65"
+    assert codes("g0283")[0] == "G0283"
+    assert codes("0016070")[0] == "0016070"
+
+
+def test_a_fragment_lists_its_family_in_tree_order(store: None) -> None:
+    assert codes("E11")[:3] == ["E11", "E11.6", "E11.65"]
+    assert codes("S7200")[:2] == ["S72.001", "S72.001A"]
+
+
+def test_words_match_descriptors_whatever_their_endings(store: None) -> None:
+    assert codes("diabetes hyperglycemic")[0] == "E11.65"
+    assert "S72.001A" in codes("fractures femur neck")
+
+
+def test_a_misspelled_word_is_corrected_and_the_correction_reported(store: None) -> None:
+    answer = search("hyperglycemai diabetes", DAY)
+    assert answer.results[0].display_code == "E11.65"
+    assert answer.corrections == {"hyperglycemai": "hyperglycemia"}
+
+
+def test_the_last_word_is_read_as_the_start_of_a_word(store: None) -> None:
+    assert codes("diabetes hypergly")[0] == "E11.65"
+
+
+def test_an_abbreviation_from_the_synonym_list_finds_the_words_it_stands_for(store: None) -> None:
+    assert "S72.001A" in codes("fx femur")
+
+
+def test_headers_are_not_billable_and_the_filter_leaves_them_out(store: None) -> None:
+    results = {r.display_code: r.billable for r in search("E11", DAY).results}
+    assert results["E11"] is False and results["E11.65"] is True
+    assert codes("E11", billable_only=True) == ["E11.65"]
+
+
+def test_the_system_filter_keeps_one_code_system(store: None) -> None:
+    found = search("test description", DAY, system="CPT").results
+    assert found and {r.system for r in found} == {"CPT"}
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [("", "empty query"), ("   ", "empty query"), ("x" * 501, "too long")],
+)
+def test_a_query_that_cannot_be_searched_says_why(store: None, query: str, message: str) -> None:
+    with pytest.raises(SearchError, match=message):
+        search(query, DAY)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'; DROP TABLE releases_release; --",
+        'NEAR("a" "b")',
+        "diab*",
+        '"',
+        "-x",
+        "café ñandú",
+        "日本語",
+    ],
+)
+def test_hostile_or_foreign_text_never_breaks_search(store: None, query: str) -> None:
+    answer = search(query, DAY)
+    assert answer.results or answer.message
+    assert Release.objects.count() == 5
+
+
+def test_deleting_a_release_removes_its_codes_from_search(store: None) -> None:
+    release = Release.objects.get(dataset="icd10cm")
+    delete_release(release)
+    assert "E11.65" not in codes("diabetes hyperglycemia")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_reindexing_rebuilds_the_same_answers(store: None) -> None:
+    before = codes("diabetes")
+    stats = reindex_all()
+    assert stats.releases == 5
+    assert codes("diabetes") == before
+
+
+def test_the_api_answers_with_results_and_rejects_bad_parameters(store: None) -> None:
+    client = Client()
+    body = client.get("/api/v1/search", {"q": "E11.65", "date": "2030-01-15"}).json()
+    first = body["results"][0]
+    assert first == {
+        "code": "E11.65",
+        "system": "ICD-10-CM",
+        "description": "Type 2 diabetes mellitus with hyperglycemia",
+        "billable": True,
+        "score": first["score"],
+    }
+    for params, fragment in [
+        ({"q": ""}, "empty"),
+        ({"q": "a" * 501}, "too long"),
+        ({"q": "knee", "system": "SNOMED"}, "unknown code system"),
+        ({"q": "knee", "limit": "0"}, "limit"),
+        ({"q": "knee", "limit": "lots"}, "limit"),
+        ({"q": "knee", "date": "yesterday"}, "date"),
+    ]:
+        response = client.get("/api/v1/search", params)
+        assert response.status_code == 400, params
+        assert response.json()["ok"] is False and fragment in response.json()["error"]
+    assert client.get("/api/v1/search", {"q": "'; DROP TABLE x"}).status_code == 200
+
+
+def test_the_search_page_links_each_result_to_its_code_page(store: None) -> None:
+    client = Client()
+    html = client.get("/search", {"q": "diabetes", "date": "2030-01-15"}).content.decode()
+    assert 'href="/codes/E11.65"' in html
+    assert '<label for="system">' in html
+    bad = client.get("/search", {"q": "x" * 600})
+    assert bad.status_code == 400 and "too long" in bad.content.decode()
+
+
+def test_suggestions_are_a_short_list_of_links(store: None) -> None:
+    html = Client().get("/search/suggest", {"q": "diab", "date": "2030-01-15"}).content.decode()
+    assert html.count("<li>") <= 8 and 'href="/codes/E11.65"' in html
+    assert Client().get("/search/suggest", {"q": ""}).content.decode().strip() == ""
+
+
+def test_the_cli_prints_the_api_json(store: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "e1165", "--date", "2030-01-15", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["code"] == "E11.65"
+    assert main(["search", "", "--json"]) == 2
+    assert "empty query" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_the_synonym_list_is_well_formed_and_long_enough() -> None:
+    table = load()
+    assert len(table) >= 150
+    assert table["lap chole"].codes == ("47562",)
+    assert table["toradol"].expand == ("ketorolac",)
+
+
+def test_a_modifier_result_links_to_the_modifier_page(store: None) -> None:
+    html = Client().get("/search", {"q": "GP", "date": "2030-01-15"}).content.decode()
+    assert 'href="/modifiers/GP"' in html
