@@ -49,6 +49,10 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://"))}
+# A worker keeps its connection between requests: reopening costs more than a claim check
+# (SQLite re-reads the schema and starts with a cold page cache; PostgreSQL forks a backend).
+# No health check query per request: a connection that broke is dropped after its error.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "300"))
 if os.environ.get("MEDCODE_TEST_DB"):
     # A file for the SQLite test database, so that ``pytest --reuse-db`` keeps the real-data
     # load between runs during development (the load then finds every file "unchanged").
@@ -69,12 +73,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so its Server-Timing header covers the rest of the request (bench/api.py).
+    "medcode.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves medcode's own CSS/JS from the package, so a self-hosted install needs no web server
     # in front and no collectstatic step.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The claim form posts with Django's CSRF cookie (no sessions needed); the JSON API is
+    # exempt, as django-ninja is for endpoints without cookie-based auth.
+    "django.middleware.csrf.CsrfViewMiddleware",
 ]
+# Request bodies read into memory (API claim batches, form fields) up to 20 MB, the claim
+# checker's upload limit; Django's default of 2.5 MB would refuse a batch of a few thousand claims.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 ROOT_URLCONF = "medcode.urls"
 WSGI_APPLICATION = "medcode.wsgi.application"

@@ -152,9 +152,9 @@ def expected_amount(code: str, locality: tuple[str, str], facility: bool, units:
 
 
 def test_each_line_is_priced_by_locality_and_place_of_service(full_load: list[Outcome]) -> None:
-    office = check_claim(
-        parse_claim(claim({"code": "99213"}, {"code": "97110", "modifiers": ["GP"], "units": 2}))
-    )
+    # 71046 is outside every multiple procedure reduction; therapy lines (97110…) are paid
+    # less for units after the first: tests/test_claim_payment.py.
+    office = check_claim(parse_claim(claim({"code": "99213"}, {"code": "71046", "units": 2})))
     hospital = check_claim(
         parse_claim(claim({"code": "99213"}, place_of_service="22", locality="13202-01"))
     )
@@ -163,7 +163,7 @@ def test_each_line_is_priced_by_locality_and_place_of_service(full_load: list[Ou
         "99213", ("10112", "00"), False, 1
     )
     assert office["lines"][1]["allowed_amount"] == expected_amount(
-        "97110", ("10112", "00"), False, 2
+        "71046", ("10112", "00"), False, 2
     )
     assert office["total_allowed"] == pytest.approx(
         sum(line["allowed_amount"] for line in office["lines"])

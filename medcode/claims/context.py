@@ -1,19 +1,27 @@
 """What the rules may ask of the store about one claim, answered as of its date of service.
 
 Every answer carries the release it came from, so each finding can cite its CMS source.
-Answers are cached per claim: several rules ask about the same code.
+
+Answers come from a ``StoreCache`` shared by the claims of one batch (or made for one claim):
+claims checked together mostly share their releases and codes, so each table is read once per
+release with every code of the batch in one ``IN (...)`` query, and PTP edits once per date of
+service for every pair of the batch's codes. A rule asking about a code no claim of the batch
+carries still gets an answer, with one query of its own. What was read is kept in the process
+for later batches and requests until a release is loaded, replaced or removed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from django.db import connection
 
 from medcode.claims.claim import Claim
 from medcode.edits.models import ptp_releases_in_force
-from medcode.releases.sql import row, rows
-from medcode.releases.store import InForce, Snapshot
+from medcode.releases.store import InForce, ReleaseRef, Snapshot, all_releases, release_state
 
 PTP_DATASET = {
     "practitioner": "ncci_ptp_practitioner",
@@ -24,6 +32,16 @@ MUE_DATASET = {
     "outpatient_hospital": "ncci_mue_outpatient",
     "dme": "ncci_mue_dme",
 }
+
+# Codes per IN (...) list: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters, even
+# for the PTP query that names two lists.
+CHUNK = 2000
+# A date of service with more distinct procedure codes than this reads PTP edits claim by claim
+# rather than among all of them at once: the edits among thousands of codes would be held in
+# memory for a few pairs each claim needs.
+PTP_PREFETCH_LIMIT = 3000
+
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -38,25 +56,310 @@ class Source:
         return {"dataset": self.dataset, "release": self.release, "detail": self.detail}
 
 
+def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield list(items[start : start + CHUNK])
+
+
+def _marks(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def _select(sql: str, params: Sequence[Any]) -> Iterator[Row]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        for values in cursor.fetchall():
+            yield dict(zip(names, values, strict=True))
+
+
+# How each per-code table is read: the query (release id first, then the IN list), the column
+# that holds the code, and how rows of one code become the answer.
+def _first(found: list[Row]) -> Row | None:
+    return found[0] if found else None
+
+
+def _by_modifier(found: list[Row]) -> dict[str, Row]:
+    result: dict[str, Row] = {}
+    for r in found:
+        result.setdefault(r["modifier"], r)
+    return result
+
+
+def _exists(found: list[Row]) -> bool:
+    return bool(found)
+
+
+def _addon_edits(found: list[Row]) -> list[Row]:
+    return [{"edit_type": r["edit_type"], "primary_code": r["primary_code"]} for r in found]
+
+
+@dataclass(frozen=True)
+class _Table:
+    sql: str  # "... WHERE release_id = %s AND <key> IN ({marks})" (+ date parameters after)
+    key: str
+    answer: Callable[[list[Row]], Any]
+    wants: str  # which codes of a claim it is asked about: "procedure", "diagnosis", "modifier"
+    dated: bool = False  # takes the date of service twice after the codes
+
+
+TABLES: dict[str, _Table] = {
+    "hcpcs": _Table(
+        "SELECT code, add_date, termination_date, short_description FROM codes_hcpcscode "
+        "WHERE release_id = %s AND code IN ({marks})",
+        "code",
+        _first,
+        "procedure",
+    ),
+    "rvu": _Table(
+        "SELECT * FROM fees_pfsrvu WHERE release_id = %s AND hcpcs IN ({marks})",
+        "hcpcs",
+        _by_modifier,
+        "procedure",
+    ),
+    "mue": _Table(
+        "SELECT code, value, adjudication_indicator, adjudication_text, rationale "
+        "FROM edits_mueedit WHERE release_id = %s AND code IN ({marks})",
+        "code",
+        _first,
+        "procedure",
+    ),
+    "icd10cm": _Table(
+        "SELECT code, billable, long_title FROM icd10_icd10cmcode "
+        "WHERE release_id = %s AND code IN ({marks})",
+        "code",
+        _first,
+        "diagnosis",
+    ),
+    "modifier": _Table(
+        "SELECT code FROM codes_hcpcsmodifier WHERE release_id = %s AND code IN ({marks})",
+        "code",
+        _exists,
+        "modifier",
+    ),
+    "addon": _Table(
+        "SELECT addon_code, edit_type, primary_code FROM edits_addoncodeedit "
+        "WHERE release_id = %s AND addon_code IN ({marks}) AND effective_date <= %s "
+        "AND (deletion_date IS NULL OR deletion_date >= %s)",
+        "addon_code",
+        _addon_edits,
+        "procedure",
+        dated=True,
+    ),
+}
+
+_PTP_SQL = (
+    "SELECT e.column1, e.column2, e.modifier_indicator, e.effective_date, e.deletion_date, "
+    "r.text AS rationale FROM edits_ptpedit e LEFT JOIN edits_ptprationale r "
+    "ON r.release_id = e.release_id AND r.number = e.rationale_number "
+    "WHERE e.release_id IN ({ids}) AND e.column1 IN ({first}) AND e.column2 IN ({second}) "
+    "AND (e.effective_date IS NULL OR e.effective_date <= %s) "
+    "AND (e.deletion_date IS NULL OR e.deletion_date >= %s) "
+    "AND e.modifier_indicator <> '9'"
+)
+
+
+@dataclass
+class _PtpEdits:
+    """The PTP edits in force on one date among the codes read so far."""
+
+    parts: tuple[int, ...]
+    covered: set[str] = field(default_factory=set)
+    edits: dict[tuple[str, str], Row] = field(default_factory=dict)
+
+
+class _Shared:
+    """Store answers kept from batch to batch (and request to request) in this process.
+
+    Valid while ``release_state()`` stays the same: a release's rows never change once loaded,
+    so only a load, a replacement or a removal makes them stale, and each of those changes the
+    state. Bounded: past ``MAX_SHARED`` answers and edits it starts afresh.
+    """
+
+    def __init__(self, state: tuple[object, ...]) -> None:
+        self.state = state
+        self.answers: dict[tuple[str, int, date | None], dict[str, Any]] = {}
+        self.ptp: dict[tuple[str, date], _PtpEdits] = {}
+        self.gpci: dict[tuple[int, str], Row | None] = {}
+        self.memo: dict[Any, Any] = {}
+        self.size = 0
+
+
+MAX_SHARED = 200_000
+_SHARED: _Shared | None = None
+
+
+def _shared(state: tuple[object, ...]) -> _Shared:
+    global _SHARED
+    shared = _SHARED
+    if shared is None or shared.state != state or shared.size + len(shared.memo) > MAX_SHARED:
+        shared = _SHARED = _Shared(state)
+    return shared
+
+
+class StoreCache:
+    """Store answers for the claims checked together, read once per release and code.
+
+    ``add(claims)`` names the codes the batch will ask about; the first question about a
+    table in a release then reads that table for all of them not yet known, in one query (per
+    2,000 codes). Nothing is read that no rule asks for. Answers are kept in the process for
+    the next batch while the loaded releases stay the same (one small query per batch checks).
+    """
+
+    def __init__(self, releases: list[ReleaseRef] | None = None) -> None:
+        state = release_state()
+        self._releases = releases if releases is not None else all_releases(state)
+        self._shared = _shared(state)
+        self._snapshots: dict[date, Snapshot] = {}
+        self._wanted: dict[str, set[str]] = {
+            "procedure": set(),
+            "diagnosis": set(),
+            "modifier": set(),
+        }
+        self._procedures_on: dict[date, set[str]] = {}
+        # The scopes (table, release id, date or None) whose wanted codes this batch has read;
+        # a later miss in them reads only the code asked about.
+        self._checked: set[tuple[str, int, date | None]] = set()
+        self._ptp_checked: set[tuple[str, date]] = set()
+        #: Results other modules work out from store answers alone (payment's per-unit parts),
+        #: kept like the answers themselves.
+        self.memo = self._shared.memo
+
+    def add(self, claims: Iterable[Claim]) -> None:
+        for claim in claims:
+            codes = {line.code for line in claim.lines}
+            self._wanted["procedure"] |= codes
+            self._procedures_on.setdefault(claim.date_of_service, set()).update(codes)
+            self._wanted["diagnosis"].update(claim.diagnoses)
+            for line in claim.lines:
+                self._wanted["modifier"].update(line.modifiers)
+
+    def snapshot(self, day: date) -> Snapshot:
+        snap = self._snapshots.get(day)
+        if snap is None:
+            snap = self._snapshots[day] = Snapshot(day, self._releases)
+        return snap
+
+    def answer(self, table: str, release_id: int, code: str, day: date | None = None) -> Any:
+        """The answer of ``table`` (see TABLES) for ``code`` in the release, on ``day`` if dated."""
+        scope = (table, release_id, day)
+        answers = self._shared.answers
+        known = answers.get(scope)
+        if known is None:
+            known = answers.setdefault(scope, {})
+        if scope in self._checked:
+            try:
+                return known[code]
+            except KeyError:
+                codes = [code]
+        else:
+            self._checked.add(scope)
+            wanted = self._wanted[TABLES[table].wants]
+            codes = sorted(c for c in wanted | {code} if c not in known)
+        if codes:
+            self._read(TABLES[table], scope, codes, known)
+        return known[code]
+
+    def _read(
+        self, spec: _Table, scope: tuple[str, int, date | None], codes: list[str], known: dict
+    ) -> None:
+        _, release_id, day = scope
+        found: dict[str, list[Row]] = {c: [] for c in codes}
+        dates = [day, day] if spec.dated else []
+        for chunk in _chunks(codes):
+            sql = spec.sql.format(marks=_marks(len(chunk)))
+            for r in _select(sql, [release_id, *chunk, *dates]):
+                found[r[spec.key]].append(r)
+        for c, rows in found.items():
+            known[c] = spec.answer(rows)
+        self._shared.size += len(codes)
+
+    def ptp_edits(
+        self, dataset: str, snap: Snapshot, codes: set[str]
+    ) -> dict[tuple[str, str], Row]:
+        """The PTP edits in force on the snapshot's date among (at least) ``codes``."""
+        day = snap.as_of
+        key = (dataset, day)
+        table = self._shared.ptp.get(key)
+        if table is None or len(table.covered) > PTP_PREFETCH_LIMIT:
+            found, _ = ptp_releases_in_force(dataset, day, snap.releases(dataset))
+            table = self._shared.ptp[key] = _PtpEdits(tuple(p.id for p in found))
+        if key not in self._ptp_checked:
+            self._ptp_checked.add(key)
+            same_day = self._procedures_on.get(day, set())
+            if len(same_day) <= PTP_PREFETCH_LIMIT:
+                codes = codes | same_day
+        if codes <= table.covered:
+            return table.edits
+        new = codes - table.covered
+        if table.parts:
+            # Edits with a new code in column 1, then those with an old one in column 1 and a
+            # new one in column 2: every pair among the codes is read once.
+            old = sorted(table.covered)
+            self._read_ptp(table, sorted(new), sorted(table.covered | new), day)
+            if old:
+                self._read_ptp(table, old, sorted(new), day)
+        table.covered |= new
+        return table.edits
+
+    def _read_ptp(self, table: _PtpEdits, first: list[str], second: list[str], day: date) -> None:
+        ids = ", ".join(str(p) for p in table.parts)
+        for one in _chunks(first):
+            for two in _chunks(second):
+                sql = _PTP_SQL.format(ids=ids, first=_marks(len(one)), second=_marks(len(two)))
+                for edit in _select(sql, [*one, *two, day, day]):
+                    table.edits[(edit["column1"], edit["column2"])] = edit
+                    self._shared.size += 1
+
+    def gpci(self, release_id: int, locality: str) -> Row | None:
+        """The GPCI row of ``MAC-locality`` in the release, or None."""
+        key = (release_id, locality)
+        cache = self._shared.gpci
+        if key not in cache:
+            mac, _, number = locality.partition("-")
+            cache[key] = next(
+                _select(
+                    "SELECT work_gpci, pe_gpci, mp_gpci FROM fees_pfsgpciindex "
+                    "WHERE release_id = %s AND mac = %s AND locality = %s",
+                    [release_id, mac, number],
+                ),
+                None,
+            )
+            self._shared.size += 1
+        return cache[key]
+
+
 class ClaimContext:
-    def __init__(self, claim: Claim, snapshot: Snapshot | None = None) -> None:
+    def __init__(
+        self, claim: Claim, snapshot: Snapshot | None = None, store: StoreCache | None = None
+    ) -> None:
         self.claim = claim
-        self.snap = snapshot or Snapshot(claim.date_of_service)
+        if store is None:
+            store = StoreCache()
+            store.add([claim])
+        self.store = store
+        self.snap = snapshot or store.snapshot(claim.date_of_service)
         #: The releases this claim's checks read, so the report cites (and notes) only those.
         self.consulted: dict[str, InForce] = {}
-        # Bound per instance so the cache dies with the claim.
-        self.hcpcs = cache(self._hcpcs)
-        self.rvu = cache(self._rvu)
-        self.mue = cache(self._mue)
-        self.icd10cm = cache(self._icd10cm)
-        self.modifier = cache(self._modifier)
-        self._ptp_cache: dict[tuple[str, str], dict[str, Any]] | None = None
-        self.addon = cache(self._addon)
+        #: Per-claim results other modules keep (payment's prices), dying with the claim.
+        self.memo: dict[str, Any] = {}
+        self._ptp_cache: dict[tuple[str, str], Row] | None = None
+        self._codes = frozenset(line.code for line in claim.lines)
+        # Per table, the answers this claim has had: rules ask about the same codes many times,
+        # and the first question of each table is also the one that cites its release.
+        self._hcpcs: dict[str, Row | None] = {}
+        self._rvu: dict[str, dict[str, Row]] = {}
+        self._mue: dict[str, Row | None] = {}
+        self._icd10cm: dict[str, Row | None] = {}
+        self._modifier: dict[str, bool] = {}
+        self._addon: dict[str, list[Row]] = {}
 
     def in_force(self, dataset: str) -> InForce | None:
-        answer = self.snap.in_force(dataset)
-        if answer is not None:
-            self.consulted[dataset] = answer
+        answer = self.consulted.get(dataset)
+        if answer is None:
+            answer = self.snap.in_force(dataset)
+            if answer is not None:
+                self.consulted[dataset] = answer
         return answer
 
     def source(self, dataset: str, detail: str) -> Source:
@@ -68,99 +371,116 @@ class ClaimContext:
         """Whether any loaded CMS table lists the procedure code."""
         return bool(self.hcpcs(code) or self.rvu(code, "") or self.mue(code))
 
-    def _hcpcs(self, code: str) -> dict[str, Any] | None:
+    def hcpcs(self, code: str) -> Row | None:
+        try:
+            return self._hcpcs[code]
+        except KeyError:
+            pass
         answer = self.in_force("hcpcs")
         if answer is None:
             return None
-        return row(
-            "SELECT code, add_date, termination_date, short_description "
-            "FROM codes_hcpcscode WHERE release_id = %s AND code = %s",
-            [answer.release.id, code],
-        )
+        found = self._hcpcs[code] = self.store.answer("hcpcs", answer.release.id, code)
+        return found
 
-    def _rvu(self, code: str, modifier: str) -> dict[str, Any] | None:
+    def rvu(self, code: str, modifier: str) -> Row | None:
+        """The code's full PFS RVU row for the modifier ("" for the global row), if any."""
+        try:
+            return self._rvu[code].get(modifier)
+        except KeyError:
+            pass
         answer = self.in_force("pfs_rvu")
         if answer is None:
             return None
-        return row(
-            "SELECT * FROM fees_pfsrvu WHERE release_id = %s AND hcpcs = %s AND modifier = %s",
-            [answer.release.id, code, modifier],
-        )
+        rows = self._rvu[code] = self.store.answer("rvu", answer.release.id, code)
+        return rows.get(modifier)
 
-    def _mue(self, code: str) -> dict[str, Any] | None:
-        dataset = MUE_DATASET[self.claim.setting]
-        answer = self.in_force(dataset)
+    def mue(self, code: str) -> Row | None:
+        try:
+            return self._mue[code]
+        except KeyError:
+            pass
+        answer = self.in_force(MUE_DATASET[self.claim.setting])
         if answer is None:
             return None
-        return row(
-            "SELECT value, adjudication_indicator, adjudication_text, rationale "
-            "FROM edits_mueedit WHERE release_id = %s AND code = %s",
-            [answer.release.id, code],
-        )
+        found = self._mue[code] = self.store.answer("mue", answer.release.id, code)
+        return found
 
-    def _icd10cm(self, code: str) -> dict[str, Any] | None:
+    def icd10cm(self, code: str) -> Row | None:
+        try:
+            return self._icd10cm[code]
+        except KeyError:
+            pass
         answer = self.in_force("icd10cm")
         if answer is None:
             return None
-        return row(
-            "SELECT code, billable, long_title FROM icd10_icd10cmcode "
-            "WHERE release_id = %s AND code = %s",
-            [answer.release.id, code],
-        )
+        found = self._icd10cm[code] = self.store.answer("icd10cm", answer.release.id, code)
+        return found
 
-    def _modifier(self, code: str) -> bool:
+    def modifier(self, code: str) -> bool:
+        """Whether the HCPCS file in force lists the modifier (True when none is loaded)."""
+        try:
+            return self._modifier[code]
+        except KeyError:
+            pass
         answer = self.in_force("hcpcs")
         if answer is None:
             return True  # nothing to check against
-        return (
-            row(
-                "SELECT 1 AS found FROM codes_hcpcsmodifier WHERE release_id = %s AND code = %s",
-                [answer.release.id, code],
-            )
-            is not None
-        )
+        found = self._modifier[code] = self.store.answer("modifier", answer.release.id, code)
+        return found
 
-    def ptp_edit(self, column1: str, column2: str) -> dict[str, Any] | None:
+    def ptp_edit(self, column1: str, column2: str) -> Row | None:
         """The PTP edit in force on the claim's date for the pair, if any."""
-        return self._ptp_edits_among_claim_codes().get((column1, column2))
+        edits = self._ptp_edits_among_claim_codes()
+        found = edits.get((column1, column2))
+        if found is None and (column1 not in self._codes or column2 not in self._codes):
+            # A pair not both on the claim (a rule asking ahead): read it on its own.
+            dataset = PTP_DATASET.get(self.claim.setting)
+            if dataset is not None and self.in_force(dataset) is not None:
+                pair = {column1, column2}
+                found = self.store.ptp_edits(dataset, self.snap, pair).get((column1, column2))
+        return found
 
-    def _ptp_edits_among_claim_codes(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """Every PTP edit in force between two codes of the claim, read in one query."""
+    def ptp_edits(self) -> dict[tuple[str, str], Row]:
+        """The PTP edits in force on the claim's date by (column 1, column 2), for every pair of
+        the claim's codes; it may hold other pairs too, so look pairs up rather than list it."""
+        return self._ptp_edits_among_claim_codes()
+
+    def _ptp_edits_among_claim_codes(self) -> dict[tuple[str, str], Row]:
+        """Every PTP edit in force between two codes of the claim (and maybe other codes)."""
         if self._ptp_cache is not None:
             return self._ptp_cache
         self._ptp_cache = {}
         dataset = PTP_DATASET.get(self.claim.setting)
-        codes = sorted({line.code for line in self.claim.lines})
+        codes = set(self._codes)
         if dataset is None or len(codes) < 2:
             return self._ptp_cache
         if self.in_force(dataset) is None:
             return self._ptp_cache
-        parts, _ = ptp_releases_in_force(dataset, self.snap.as_of, self.snap.releases(dataset))
-        ids = ", ".join(str(p.id) for p in parts)
-        marks = ", ".join(["%s"] * len(codes))
-        day = self.snap.as_of
-        for edit in rows(
-            "SELECT e.column1, e.column2, e.modifier_indicator, e.effective_date, e.deletion_date, "
-            "r.text AS rationale FROM edits_ptpedit e LEFT JOIN edits_ptprationale r "
-            "ON r.release_id = e.release_id AND r.number = e.rationale_number "
-            f"WHERE e.release_id IN ({ids}) AND e.column1 IN ({marks}) AND e.column2 IN ({marks}) "
-            "AND (e.effective_date IS NULL OR e.effective_date <= %s) "
-            "AND (e.deletion_date IS NULL OR e.deletion_date >= %s) "
-            "AND e.modifier_indicator <> '9'",
-            [*codes, *codes, day, day],
-        ):
-            self._ptp_cache[(edit["column1"], edit["column2"])] = edit
+        self._ptp_cache = self.store.ptp_edits(dataset, self.snap, codes)
         return self._ptp_cache
 
-    def _addon(self, code: str) -> list[dict[str, Any]]:
+    def addon(self, code: str) -> list[Row]:
         """The add-on code edits in force where ``code`` is the add-on."""
+        try:
+            return self._addon[code]
+        except KeyError:
+            pass
         answer = self.in_force("ncci_aoc")
         if answer is None:
             return []
-        day = self.snap.as_of
-        return rows(
-            "SELECT edit_type, primary_code FROM edits_addoncodeedit "
-            "WHERE release_id = %s AND addon_code = %s AND effective_date <= %s "
-            "AND (deletion_date IS NULL OR deletion_date >= %s)",
-            [answer.release.id, code, day, day],
+        found = self._addon[code] = self.store.answer(
+            "addon", answer.release.id, code, self.snap.as_of
         )
+        return found
+
+    def gpci(self) -> tuple[InForce, Row | None] | None:
+        """The GPCI release in force and the claim locality's row in it (None: no such locality).
+
+        None when the claim names no locality or no GPCI file is loaded.
+        """
+        if self.claim.locality is None:
+            return None
+        answer = self.in_force("pfs_gpci")
+        if answer is None:
+            return None
+        return answer, self.store.gpci(answer.release.id, self.claim.locality)

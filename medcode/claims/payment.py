@@ -1,16 +1,32 @@
-"""What Medicare is expected to allow for each line of a claim, from the Physician Fee Schedule."""
+"""What Medicare is expected to allow for each line of a claim, from the Physician Fee Schedule.
+
+A line's amount is (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x conversion
+factor x units, with the facility PE RVU where the place of service is a facility, less the
+therapy multiple procedure payment reduction (MPPR): of the services whose PFS multiple
+procedure indicator is 5 (the "always therapy" codes and the other MPI-5 services) furnished to
+the patient on one date, the unit with the highest practice-expense payment is paid in full and
+the practice expense of every other unit is paid at 50%; work and malpractice are not reduced
+(Medicare Claims Processing Manual, ch. 5, §10.7; PFS final rules, CY2011 on, 50% since
+April 2013).
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from medcode.claims.claim import ClaimError, ClaimLine
 from medcode.claims.context import ClaimContext
 from medcode.claims.rules.status import UNPAID
-from medcode.releases.sql import row
 
 CENT = Decimal("0.01")
+ONE = Decimal(1)
+HALF = Decimal("0.5")
+NATIONAL = (ONE, ONE, ONE)
+#: The PFS multiple procedure indicator of services under the therapy MPPR.
+THERAPY_MPPR_INDICATOR = "5"
+THERAPY_MPPR = "therapy-mppr"
 # Places of service where Medicare pays the facility practice-expense RVUs (hospital, SNF…).
 FACILITY_POS = {
     "02",
@@ -32,53 +48,172 @@ FACILITY_POS = {
 }
 
 
+class LinePrice(NamedTuple):
+    """A line's expected allowed amount, and the reductions that made it."""
+
+    amount: float | None
+    adjustments: tuple[dict[str, Any], ...] = ()
+
+
+class _Priced(NamedTuple):
+    """A payable line's per-unit parts, in dollars before rounding."""
+
+    line: ClaimLine
+    work_mp: Decimal  # (work RVU x GPCI + MP RVU x GPCI) x CF, one unit
+    pe: Decimal  # PE RVU x GPCI x CF, one unit
+    key: tuple[object, ...]  # the row, place and GPCIs these parts were worked out for
+
+
 def line_amounts(ctx: ClaimContext) -> dict[int, float | None]:
     """Each line's expected allowed amount by line number (None where the PFS has no price)."""
-    return {line.number: allowed(ctx, line) for line in ctx.claim.lines}
+    return {number: price.amount for number, price in line_prices(ctx).items()}
 
 
 def allowed(ctx: ClaimContext, line: ClaimLine) -> float | None:
-    """Medicare's expected allowed amount: GPCI-weighted RVUs times the conversion factor.
-
-    (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x CF x units, with the
-    facility PE RVU where the place of service is a facility. National GPCIs (1.0) when the
-    claim names no locality. None when the fee schedule has no price for the code.
-    """
-    if ctx.claim.payer != "medicare":
-        return None
-    component = next((m for m in line.modifiers if m in ("26", "TC")), "")
-    rvu = ctx.rvu(line.code, component) or ctx.rvu(line.code, "")
-    if rvu is None:
-        return None
-    if rvu["status_code"] in UNPAID:
-        return 0.0
-    facility = (ctx.claim.place_of_service or "").zfill(2) in FACILITY_POS
-    pe = rvu["facility_pe_rvu"] if facility else rvu["nonfacility_pe_rvu"]
-    work_g, pe_g, mp_g = _gpci(ctx)
-    total = _d(rvu["work_rvu"]) * work_g + _d(pe) * pe_g + _d(rvu["mp_rvu"]) * mp_g
-    amount = total * _d(rvu["conversion_factor"]) * line.units
-    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+    """Medicare's expected allowed amount for one line of the claim (None: no PFS price)."""
+    return line_prices(ctx)[line.number].amount
 
 
-def _gpci(ctx: ClaimContext) -> tuple[Decimal, Decimal, Decimal]:
-    if ctx.claim.locality is None:
-        return Decimal(1), Decimal(1), Decimal(1)
-    answer = ctx.in_force("pfs_gpci")
-    if answer is None:
-        return Decimal(1), Decimal(1), Decimal(1)
-    mac, _, locality = ctx.claim.locality.partition("-")
-    found = row(
-        "SELECT work_gpci, pe_gpci, mp_gpci FROM fees_pfsgpciindex "
-        "WHERE release_id = %s AND mac = %s AND locality = %s",
-        [answer.release.id, mac, locality],
+def line_prices(ctx: ClaimContext) -> dict[int, LinePrice]:
+    """Each line's price by line number, worked out once per claim."""
+    prices: dict[int, LinePrice] | None = ctx.memo.get("line_prices")
+    if prices is None:
+        prices = ctx.memo["line_prices"] = _price_claim(ctx)
+    return prices
+
+
+def _price_claim(ctx: ClaimContext) -> dict[int, LinePrice]:
+    claim = ctx.claim
+    if claim.payer != "medicare":
+        return {line.number: LinePrice(None) for line in claim.lines}
+    prices: dict[int, LinePrice] = {}
+    therapy: dict[date, list[_Priced]] = {}
+    facility = (claim.place_of_service or "").zfill(2) in FACILITY_POS
+    gpci: tuple[object, tuple[Decimal, Decimal, Decimal]] | None = None
+    memo = ctx.store.memo
+    for line in claim.lines:
+        component = ""
+        for modifier in line.modifiers:
+            if modifier == "26" or modifier == "TC":
+                component = modifier
+                break
+        rvu = ctx.rvu(line.code, component) or ctx.rvu(line.code, "")
+        if rvu is None:
+            prices[line.number] = LinePrice(None)
+            continue
+        if rvu["status_code"] in UNPAID:
+            prices[line.number] = LinePrice(0.0)
+            continue
+        if gpci is None:
+            gpci = _gpci(ctx)
+        # Claims of a batch share codes, places and localities: each row's per-unit parts and
+        # its amount for a number of units are worked out once per batch.
+        key = ("pfs-unit", rvu["id"], facility, gpci[0])
+        parts = memo.get(key)
+        if parts is None:
+            parts = memo[key] = _unit_parts(rvu, facility, gpci[1])
+        work_mp, pe, therapy_mppr = parts
+        prices[line.number] = LinePrice(_amount(memo, key, work_mp, pe, line.units, 0))
+        if therapy_mppr:
+            therapy.setdefault(claim.line_date(line), []).append(_Priced(line, work_mp, pe, key))
+    for day, group in therapy.items():
+        _reduce_therapy_pe(day, group, prices, memo)
+    return prices
+
+
+def _amount(
+    memo: dict[Any, Any],
+    key: tuple[object, ...],
+    work_mp: Decimal,
+    pe: Decimal,
+    units: int,
+    reduced: int,
+) -> float:
+    """``units`` of a row in dollars, ``reduced`` of them with half their PE; once per batch."""
+    amount_key = (key, units, reduced)
+    amount: float | None = memo.get(amount_key)
+    if amount is None:
+        full = units - reduced
+        amount = memo[amount_key] = _cents(work_mp * units + pe * (full + HALF * reduced))
+    return amount
+
+
+def _unit_parts(
+    rvu: dict[str, Any], facility: bool, gpci: tuple[Decimal, Decimal, Decimal]
+) -> tuple[Decimal, Decimal, bool]:
+    """One unit's (work + MP) and PE dollars, and whether the therapy MPPR applies to it."""
+    work_g, pe_g, mp_g = gpci
+    cf = _d(rvu["conversion_factor"])
+    pe_rvu = rvu["facility_pe_rvu"] if facility else rvu["nonfacility_pe_rvu"]
+    return (
+        (_d(rvu["work_rvu"]) * work_g + _d(rvu["mp_rvu"]) * mp_g) * cf,
+        _d(pe_rvu) * pe_g * cf,
+        rvu["multiple_procedure"] == THERAPY_MPPR_INDICATOR,
     )
+
+
+def _reduce_therapy_pe(
+    day: date, group: list[_Priced], prices: dict[int, LinePrice], memo: dict[Any, Any]
+) -> None:
+    """Pay the one unit with the highest PE in full and every other unit's PE at half."""
+    if sum(p.line.units for p in group) < 2:
+        return
+    # The first line wins a tie, so the answer does not depend on anything but the claim.
+    first = max(group, key=lambda p: (p.pe, -p.line.number))
+    for priced in group:
+        line = priced.line
+        reduced = line.units - 1 if priced is first else line.units
+        if reduced == 0:
+            continue
+        amount = _amount(memo, priced.key, priced.work_mp, priced.pe, line.units, reduced)
+        unreduced = prices[line.number].amount or 0.0
+        where = (
+            f"line {line.number} has the day's highest"
+            if priced is first
+            else f"line {first.line.number} has the highest"
+        )
+        prices[line.number] = LinePrice(
+            amount,
+            (
+                {
+                    "kind": THERAPY_MPPR,
+                    "units_reduced": reduced,
+                    "reduction": round(unreduced - amount, 2),
+                    "note": f"Therapy multiple procedure payment reduction on {day}: practice "
+                    f"expense of {reduced} unit{'s' if reduced > 1 else ''} paid at 50% "
+                    f"({where} practice expense, paid in full once).",
+                },
+            ),
+        )
+
+
+def _gpci(ctx: ClaimContext) -> tuple[object, tuple[Decimal, Decimal, Decimal]]:
+    """The claim locality's GPCIs, national (1.0) when it names none or no GPCI file is loaded,
+    with a key that tells them apart from other releases' and localities'."""
+    found = ctx.gpci()
     if found is None:
+        return None, NATIONAL
+    answer, gpci = found
+    key = ("gpci", answer.release.id, ctx.claim.locality)
+    known: tuple[Decimal, Decimal, Decimal] | None = ctx.store.memo.get(key)
+    if known is not None:
+        return key, known
+    if gpci is None:
         raise ClaimError(
             f"no Medicare locality {ctx.claim.locality} in {answer.release.label}",
             ctx.claim.id,
             field="locality",
         )
-    return _d(found["work_gpci"]), _d(found["pe_gpci"]), _d(found["mp_gpci"])
+    known = ctx.store.memo[key] = (
+        _d(gpci["work_gpci"]),
+        _d(gpci["pe_gpci"]),
+        _d(gpci["mp_gpci"]),
+    )
+    return key, known
+
+
+def _cents(amount: Decimal) -> float:
+    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def _d(value: Any) -> Decimal:

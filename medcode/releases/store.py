@@ -61,20 +61,42 @@ def to_date(value: object) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def all_releases() -> list[ReleaseRef]:
-    """Every loaded release. One small query; callers resolve many datasets from one list."""
+def release_state() -> tuple[object, ...]:
+    """What changes whenever a release is loaded, replaced or removed, in one tiny query.
+
+    A load commits its release row and every data row together, and a release's rows never
+    change afterwards; ids and load times only grow. So while this value stays the same, so
+    does everything read from the store, and answers may be kept (``all_releases``, the claim
+    checker's ``StoreCache``).
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, dataset, version, label, period_start, period_end, source_name "
-            "FROM releases_release"
-        )
-        rows = cursor.fetchall()
-    refs = []
-    for rid, dataset, version, label, start, end, source in rows:
-        refs.append(
+        cursor.execute("SELECT COUNT(*), MAX(id), MAX(loaded_at) FROM releases_release")
+        count, newest, loaded = cursor.fetchone()
+    return (connection.vendor, str(connection.settings_dict["NAME"]), count, newest, str(loaded))
+
+
+#: The last release list read, by the ``release_state`` it was read in.
+_RELEASES: dict[tuple[object, ...], list[ReleaseRef]] = {}
+
+
+def all_releases(state: tuple[object, ...] | None = None) -> list[ReleaseRef]:
+    """Every loaded release. Re-read only when ``release_state()`` (or ``state``) changed."""
+    key = state if state is not None else release_state()
+    refs = _RELEASES.get(key)
+    if refs is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, dataset, version, label, period_start, period_end, source_name "
+                "FROM releases_release"
+            )
+            rows = cursor.fetchall()
+        refs = [
             ReleaseRef(rid, dataset, version, label, to_date(start), to_date(end), source)  # type: ignore[arg-type]
-        )
-    return refs
+            for rid, dataset, version, label, start, end, source in rows
+        ]
+        _RELEASES.clear()
+        _RELEASES[key] = refs
+    return list(refs)
 
 
 class Snapshot:
@@ -87,6 +109,8 @@ class Snapshot:
             self._by_dataset.setdefault(ref.dataset, []).append(ref)
         for refs in self._by_dataset.values():
             refs.sort(key=lambda r: r.period_start)
+        # Rules ask the same dataset many times per claim, and a batch shares one snapshot per date.
+        self._in_force: dict[str, InForce | None] = {}
 
     def datasets(self) -> list[str]:
         return sorted(self._by_dataset)
@@ -97,6 +121,13 @@ class Snapshot:
 
     def in_force(self, dataset: str) -> InForce | None:
         """The release of ``dataset`` that answers for ``as_of``; None if none is loaded."""
+        try:
+            return self._in_force[dataset]
+        except KeyError:
+            answer = self._in_force[dataset] = self._resolve(dataset)
+            return answer
+
+    def _resolve(self, dataset: str) -> InForce | None:
         refs = self._by_dataset.get(dataset)
         if not refs:
             return None

@@ -13,12 +13,24 @@ from medcode.edits.indicators import bypasses_ptp_edit
 
 def edit_pairs(ctx: ClaimContext) -> Iterator[tuple[ClaimLine, ClaimLine, dict]]:
     """(column-1 line, column-2 line, edit) for every PTP edit in force between two lines."""
+    # Several rules walk the pairs; the permutations are worked out once per claim.
+    found = ctx.memo.get("ptp_edit_pairs")
+    if found is None:
+        found = ctx.memo["ptp_edit_pairs"] = list(_edit_pairs(ctx))
+    return iter(found)
+
+
+def _edit_pairs(ctx: ClaimContext) -> Iterator[tuple[ClaimLine, ClaimLine, dict]]:
     if ctx.claim.setting not in PTP_DATASET:
         return
-    for first, second in permutations(ctx.claim.lines, 2):
-        if first.code == second.code or ctx.claim.line_date(first) != ctx.claim.line_date(second):
+    edits = None  # read at the first pair that needs them, so only then is the table cited
+    dated = [(line, ctx.claim.line_date(line)) for line in ctx.claim.lines]
+    for (first, day), (second, other_day) in permutations(dated, 2):
+        if first.code == second.code or day != other_day:
             continue
-        edit = ctx.ptp_edit(first.code, second.code)
+        if edits is None:
+            edits = ctx.ptp_edits()
+        edit = edits.get((first.code, second.code))
         if edit is not None:
             yield first, second, edit
 
