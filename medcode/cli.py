@@ -368,9 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     find = commands.add_parser("search", help="find codes by code, fragment or words")
     find.add_argument("query", nargs="?", help="a code, a fragment of one, or words")
     find.add_argument("--date", type=_date, help="date of service (default today)")
-    find.add_argument(
-        "--system", choices=["HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER"]
-    )
+    find.add_argument("--system", choices=["HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER"])
     find.add_argument("--limit", type=int, default=20, help="results to show, 1-100 (default 20)")
     find.add_argument("--billable", action="store_true", help="only codes billable on the date")
     find.add_argument("--json", action="store_true")

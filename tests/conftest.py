@@ -45,11 +45,21 @@ def live_url(django_db_setup: list[Outcome], django_db_blocker: Any) -> Iterator
     from django.core.wsgi import get_wsgi_application
 
     class QuietHandler(WSGIRequestHandler):
+        # An idle keep-alive connection ends after this long, so shutting down never hangs.
+        timeout = 10
+
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
+    class JoiningServer(ThreadedWSGIServer):
+        # Request threads close their database connections when they end (close_request);
+        # waiting for them at shutdown lets the test database be dropped afterwards without
+        # PostgreSQL's "database is being accessed by other users".
+        daemon_threads = False
+        block_on_close = True
+
     with django_db_blocker.unblock():
-        server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
+        server = JoiningServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
         server.set_app(StaticFilesHandler(get_wsgi_application()))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()

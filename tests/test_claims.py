@@ -282,3 +282,22 @@ def test_notes_speak_only_of_releases_the_claim_used(full_load: list[Outcome]) -
     assert "pfs_rvu" in notes  # priced from RVU25D, which ended before 2026-05-04
     assert "anesthesia" not in notes and "ncci_ptp_outpatient" not in notes
     assert "pfs_gpci" not in notes  # no locality, so no GPCI was read
+
+
+def test_the_text_report_explains_the_therapy_payment_reduction(
+    full_load: list[Outcome], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "claim.json"
+    path.write_text(
+        json.dumps(
+            claim(
+                {"code": "97110", "modifiers": ["GP"], "units": 2, "minutes": 30},
+                {"code": "97140", "modifiers": ["GP"], "units": 1, "minutes": 15},
+            )
+        )
+    )
+
+    main(["check", str(path)])
+
+    out = capsys.readouterr().out
+    assert "Therapy multiple procedure payment reduction" in out and "paid at 50%" in out

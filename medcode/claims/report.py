@@ -27,6 +27,8 @@ def print_report(result: dict[str, Any], console: Console | None = None) -> None
             amount = line["allowed_amount"]
             shown = "not priced" if amount is None else f"${amount:,.2f}"
             console.print(f"  line {line['line']}: {line['code']:<6} {shown:>12}")
+            for adjustment in line.get("adjustments", []):
+                console.print(f"          [dim]{adjustment['note']}[/dim]")
         if claim["total_allowed"] is not None:
             console.print(f"  total expected allowed: ${claim['total_allowed']:,.2f}")
         for note in claim.get("notes", []):
