@@ -18,6 +18,7 @@ from medcode.claims.checker import check_claims
 from medcode.claims.claim import parse_claims
 from medcode.releases.loader import Outcome
 from medcode.testing import shared_file
+from tests.claims import claim as office_claim
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
@@ -54,18 +55,7 @@ def cents(amount: Decimal) -> float:
 
 
 def claim(*lines: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    data = {
-        "id": "mppr",
-        "payer": "medicare",
-        "setting": "practitioner",
-        "place_of_service": "11",
-        "date_of_service": "2026-05-04",
-        "locality": "10112-00",
-        "diagnoses": ["M17.11"],
-        "lines": list(lines),
-    }
-    data.update(fields)
-    return data
+    return office_claim(*lines, **{"id": "mppr", **fields})
 
 
 THERAPY_VISIT = (

@@ -16,23 +16,13 @@ from medcode.claims.claim import parse_claim
 from medcode.content.therapy import therapy
 from medcode.fees.models import PfsRvu
 from medcode.releases.loader import Outcome
+from tests.claims import claim as office_claim
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
 
 def claim(*lines: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "id": "r1",
-        "payer": "medicare",
-        "setting": "practitioner",
-        "place_of_service": "11",
-        "date_of_service": "2026-05-04",
-        "locality": "10112-00",
-        "diagnoses": ["M17.11"],
-        "lines": list(lines),
-    }
-    base.update(fields)
-    return base
+    return office_claim(*lines, **{"id": "r1", **fields})
 
 
 def found(data: dict[str, Any], rule: str) -> list[dict[str, Any]]:

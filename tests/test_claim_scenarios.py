@@ -21,6 +21,7 @@ import pytest
 from medcode.claims.checker import check_claims
 from medcode.claims.claim import parse_claims
 from medcode.releases.loader import Outcome
+from tests.claims import claim as office_claim
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
@@ -46,19 +47,16 @@ def cents(value: Decimal) -> float:
 
 
 def claim(*lines: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "id": "s1",
-        "payer": "medicare",
-        "setting": "practitioner",
-        "place_of_service": "11",
-        "date_of_service": "2026-05-04",
-        "locality": "10112-00",
-        "diagnoses": ["Z47.1", "Z96.651", "M25.461"],
-        "therapy_amounts": {"pt_slp": 600.0, "ot": 0},
-        "lines": list(lines),
-    }
-    base.update(fields)
-    return base
+    """A post-TKA knee patient of a PT practice, $600 of therapy allowed so far this year."""
+    return office_claim(
+        *lines,
+        **{
+            "id": "s1",
+            "diagnoses": ["Z47.1", "Z96.651", "M25.461"],
+            "therapy_amounts": {"pt_slp": 600.0, "ot": 0},
+            **fields,
+        },
+    )
 
 
 def check(data: dict[str, Any]) -> dict[str, Any]:

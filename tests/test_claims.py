@@ -16,23 +16,9 @@ from medcode.cli import main
 from medcode.edits.models import AddOnCodeEdit
 from medcode.fees.models import PfsGpciIndex, PfsRvu
 from medcode.releases.loader import Outcome
+from tests.claims import claim
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
-
-
-def claim(*lines: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    base = {
-        "id": "c1",
-        "payer": "medicare",
-        "setting": "practitioner",
-        "place_of_service": "11",
-        "date_of_service": "2026-05-04",
-        "locality": "10112-00",
-        "diagnoses": ["M17.11"],
-        "lines": list(lines),
-    }
-    base.update(fields)
-    return base
 
 
 def findings(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from medcode.claims.checker import check_claims
 from medcode.claims.claim import PAYERS, SETTINGS, Claim, ClaimError, parse_claim
 from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
+from medcode.claims.formats.csv_claims import number_or_text, split_list
 from medcode.claims.formats.findings_csv import findings_csv
 from medcode.releases.sql import rows
 from medcode.releases.store import Snapshot
@@ -37,7 +38,6 @@ CLAIM_FIELDS = (
     "diagnoses",
 )
 LINE_FIELDS = ("code", "modifiers", "units", "minutes", "pointers")
-_LIST = re.compile(r"[;,\s]+")
 _ROW_KEY = re.compile(r"^line-(\d{1,3})-(code|modifiers|units|minutes|pointers)$")
 # A ClaimError's field (the JSON form's name) as the id of the form input that holds it.
 _INPUT_OF_FIELD = {"therapy_amounts": "therapy_pt_slp", "id": "claim_id"}
@@ -218,7 +218,7 @@ def _claim_data(values: dict[str, str], line_rows: list[dict[str, Any]]) -> dict
         if values.get(name):
             data[name] = values[name]
     if values.get("diagnoses"):
-        data["diagnoses"] = _split(values["diagnoses"])
+        data["diagnoses"] = split_list(values["diagnoses"])
     amounts: dict[str, Any] = {}
     for name, key in (("therapy_pt_slp", "pt_slp"), ("therapy_ot", "ot")):
         if values.get(name):
@@ -230,12 +230,12 @@ def _claim_data(values: dict[str, str], line_rows: list[dict[str, Any]]) -> dict
         if not any(row[name] for name in LINE_FIELDS):
             continue
         row["line"] = len(lines) + 1  # blank rows are skipped, so lines renumber
-        line: dict[str, Any] = {"code": row["code"], "modifiers": _split(row["modifiers"])}
+        line: dict[str, Any] = {"code": row["code"], "modifiers": split_list(row["modifiers"])}
         for name in ("units", "minutes"):
             if row[name]:
-                line[name] = _number(row[name])
+                line[name] = number_or_text(row[name])
         if row["pointers"]:
-            line["diagnosis_pointers"] = [_number(p) for p in _split(row["pointers"])]
+            line["diagnosis_pointers"] = [number_or_text(p) for p in split_list(row["pointers"])]
         lines.append(line)
     data["lines"] = lines
     return data
@@ -261,19 +261,6 @@ def _place_error(
     if name in CLAIM_FIELDS:
         return f"{name.replace('_', ' ')}: {exc.message}", {name: exc.message}
     return str(exc), {}
-
-
-def _split(text: str) -> list[str]:
-    return [part for part in _LIST.split(text) if part]
-
-
-def _number(text: str) -> Any:
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
 
 
 def _amount(text: str, name: str, claim_id: str) -> float:

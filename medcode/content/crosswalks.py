@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from medcode.content.descriptions import SYSTEMS, ContentError, normalize_code
+from medcode.content.fields import check_keys, string
 
 CROSSWALKS = Path(__file__).resolve().parent / "crosswalks.toml"
 
@@ -130,8 +131,8 @@ def _entry(path: Path, number: int, item: Any) -> Crosswalk:
         raise ContentError(f"{where}: expected a table")
     if isinstance(item.get("id"), str):
         where = f"{where} ({item['id']})"
-    _check_keys(where, item, (*_ENTRY_KEYS, "source"))
-    values = {key: _string(where, item, key) for key in _ENTRY_KEYS}
+    check_keys(where, item, (*_ENTRY_KEYS, "source"))
+    values = {key: string(where, item, key) for key in _ENTRY_KEYS}
     for side in ("from", "to"):
         values[f"{side}_code"] = normalize_code(values[f"{side}_code"])
         if values[f"{side}_system"] not in SYSTEMS:
@@ -163,30 +164,17 @@ def _entry(path: Path, number: int, item: Any) -> Crosswalk:
 def _source(where: str, item: Any) -> CrosswalkSource:
     if not isinstance(item, dict):
         raise ContentError(f"{where}: expected a table")
-    _check_keys(where, item, _SOURCE_KEYS)
-    url = _string(where, item, "url")
+    check_keys(where, item, _SOURCE_KEYS)
+    url = string(where, item, "url")
     if not url.startswith("https://"):
         raise ContentError(f"{where}: url {url!r} must start with https://")
     day = item.get("date")
     if not isinstance(day, date) or isinstance(day, datetime):
         raise ContentError(f"{where}: date must be a TOML date (YYYY-MM-DD), got {day!r}")
     return CrosswalkSource(
-        document=_string(where, item, "document"),
-        section=_string(where, item, "section"),
+        document=string(where, item, "document"),
+        section=string(where, item, "section"),
         url=url,
         date=day,
-        checked=_string(where, item, "checked"),
+        checked=string(where, item, "checked"),
     )
-
-
-def _check_keys(where: str, item: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(item) - set(allowed))
-    if unknown:
-        raise ContentError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(allowed)})")
-
-
-def _string(where: str, item: dict[str, Any], key: str) -> str:
-    value = item.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: {key} must be a non-empty string")
-    return " ".join(value.split())

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from medcode.content.descriptions import ContentError, normalize_code
+from medcode.content.fields import check_keys, string
 
 THERAPY = Path(__file__).resolve().parent / "therapy.toml"
 
@@ -109,7 +110,7 @@ def load_therapy(path: Path) -> Therapy:
     kx = data.get("kx")
     if not isinstance(kx, dict):
         raise ContentError(f"{path}: missing table [kx]")
-    _check_keys(
+    check_keys(
         f"{path}: [kx]",
         kx,
         ("thresholds", "targeted_review", "pt_slp_and_ot_separate", "source", "url", "checked"),
@@ -122,7 +123,7 @@ def load_therapy(path: Path) -> Therapy:
         where = f"{path}: [kx] threshold {number}"
         if not isinstance(item, dict):
             raise ContentError(f"{where}: expected {{ year = 2026, amount = 2480 }}")
-        _check_keys(where, item, ("year", "amount"))
+        check_keys(where, item, ("year", "amount"))
         year, amount = _whole(where, item, "year"), _whole(where, item, "amount")
         if year in thresholds:
             raise ContentError(f"{where}: year {year} is listed twice")
@@ -135,8 +136,8 @@ def load_therapy(path: Path) -> Therapy:
         minutes_per_unit=minutes,
         thresholds=thresholds,
         targeted_review=_whole(f"{path}: [kx]", kx, "targeted_review"),
-        kx_source=_string(f"{path}: [kx]", kx, "source"),
-        kx_url=_string(f"{path}: [kx]", kx, "url"),
+        kx_source=string(f"{path}: [kx]", kx, "source"),
+        kx_url=string(f"{path}: [kx]", kx, "url"),
     )
 
 
@@ -144,7 +145,7 @@ def _list(path: Path, name: str, table: Any) -> CodeList:
     where = f"{path}: [{name}]"
     if not isinstance(table, dict):
         raise ContentError(f"{where} is missing")
-    _check_keys(where, table, (*_LIST_KEYS, "minutes_per_unit") if name == "timed" else _LIST_KEYS)
+    check_keys(where, table, (*_LIST_KEYS, "minutes_per_unit") if name == "timed" else _LIST_KEYS)
     raw = table.get("codes")
     if not isinstance(raw, list) or not raw:
         raise ContentError(f"{where}: codes must be a non-empty array of strings")
@@ -156,29 +157,16 @@ def _list(path: Path, name: str, table: Any) -> CodeList:
         if code in codes:
             raise ContentError(f"{where}: {code} is listed twice")
         codes.add(code)
-    url = _string(where, table, "url")
+    url = string(where, table, "url")
     if not url.startswith("https://"):
         raise ContentError(f"{where}: url {url!r} must start with https://")
     return CodeList(
         name=name,
         codes=frozenset(codes),
-        source=_string(where, table, "source"),
+        source=string(where, table, "source"),
         url=url,
-        checked=_string(where, table, "checked"),
+        checked=string(where, table, "checked"),
     )
-
-
-def _check_keys(where: str, item: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(item) - set(allowed))
-    if unknown:
-        raise ContentError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(allowed)})")
-
-
-def _string(where: str, item: dict[str, Any], key: str) -> str:
-    value = item.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContentError(f"{where}: {key} must be a non-empty string")
-    return " ".join(value.split())
 
 
 def _whole(where: str, item: dict[str, Any], key: str) -> int:

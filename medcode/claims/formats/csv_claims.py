@@ -140,14 +140,16 @@ class _PendingClaim:
         self.lines.append((self._line(values, row), row))
 
     def _line(self, values: dict[str, str], row: int) -> dict[str, Any]:
-        modifiers = _split(values.get("modifiers", ""))
+        modifiers = split_list(values.get("modifiers", ""))
         modifiers += [values[name] for name in MODIFIER_COLUMNS if values.get(name)]
         line: dict[str, Any] = {"code": values["code"], "modifiers": modifiers}
         for name in ("units", "minutes"):
             if values.get(name):
-                line[name] = _number(values[name])
+                line[name] = number_or_text(values[name])
         if values.get("diagnosis_pointers"):
-            line["diagnosis_pointers"] = [_number(p) for p in _split(values["diagnosis_pointers"])]
+            line["diagnosis_pointers"] = [
+                number_or_text(p) for p in split_list(values["diagnosis_pointers"])
+            ]
         if values.get("line_date"):
             line["date_of_service"] = _iso_date(values["line_date"])
         return line
@@ -158,7 +160,7 @@ class _PendingClaim:
             if name in self.fields:
                 data[name] = self.fields[name][0]
         if "diagnoses" in self.fields:
-            data["diagnoses"] = _split(self.fields["diagnoses"][0])
+            data["diagnoses"] = split_list(self.fields["diagnoses"][0])
         amounts: dict[str, float] = {}
         for column, key in (("therapy_pt_slp", "pt_slp"), ("therapy_ot", "ot")):
             if column in self.fields:
@@ -181,11 +183,11 @@ class _PendingClaim:
         return f"row {row}, column {column}" if column else f"row {row}"
 
 
-def _split(text: str) -> list[str]:
+def split_list(text: str) -> list[str]:
     return [part for part in _LIST_SEPARATORS.split(text) if part]
 
 
-def _number(text: str) -> Any:
+def number_or_text(text: str) -> Any:
     """An int or float when the text is one; else the text, for parse_claim to name."""
     for kind in (int, float):
         try:
@@ -221,7 +223,7 @@ def _iso_date(text: str) -> str:
 
 def _normal(column: str, value: str) -> Any:
     if column == "diagnoses":
-        return [d.upper().replace(".", "") for d in _split(value)]
+        return [d.upper().replace(".", "") for d in split_list(value)]
     if column in ("therapy_pt_slp", "therapy_ot"):
         try:
             return float(value.replace(",", "").lstrip("$"))

@@ -29,6 +29,19 @@ def _timed_by_date(ctx: ClaimContext) -> dict[date, list[ClaimLine]]:
     return by_day
 
 
+def _units_over_minutes(
+    lines: list[ClaimLine], minutes_per_unit: int
+) -> tuple[int, int, int] | None:
+    """(minutes, units billed, units supported) when the lines bill more units than their
+    minutes support; None when they don't, or when a line has no minutes to judge by."""
+    if any(line.minutes is None for line in lines):
+        return None
+    minutes = sum(line.minutes or 0 for line in lines)
+    billed = sum(line.units for line in lines)
+    supported = units_for_minutes(minutes, minutes_per_unit)
+    return (minutes, billed, supported) if billed > supported else None
+
+
 class EightMinuteRule(Rule):
     """
     What it checks:
@@ -61,13 +74,10 @@ class EightMinuteRule(Rule):
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         content = therapy()
         for day, lines in sorted(_timed_by_date(ctx).items()):
-            if any(line.minutes is None for line in lines):
+            over = _units_over_minutes(lines, content.minutes_per_unit)
+            if over is None:
                 continue
-            minutes = sum(line.minutes or 0 for line in lines)
-            billed = sum(line.units for line in lines)
-            supported = units_for_minutes(minutes, content.minutes_per_unit)
-            if billed <= supported:
-                continue
+            minutes, billed, supported = over
             yield Finding(
                 self.id,
                 "error",
@@ -114,13 +124,10 @@ class TimedUnitsPerCode(Rule):
             for line in lines:
                 by_code[line.code].append(line)
             for code, group in by_code.items():
-                if any(line.minutes is None for line in group):
+                over = _units_over_minutes(group, content.minutes_per_unit)
+                if over is None:
                     continue
-                minutes = sum(line.minutes or 0 for line in group)
-                billed = sum(line.units for line in group)
-                supported = units_for_minutes(minutes, content.minutes_per_unit)
-                if billed <= supported:
-                    continue
+                minutes, billed, supported = over
                 yield Finding(
                     self.id,
                     "error",
