@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from medcode.claims.checker import check_claims
 from medcode.claims.claim import PAYERS, SETTINGS, Claim, ClaimError, parse_claim
 from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
-from medcode.claims.formats.csv_claims import number_or_text, split_list
+from medcode.claims.formats.csv_claims import CLAIM_COLUMNS, number_or_text, split_list
 from medcode.claims.formats.findings_csv import findings_csv
 from medcode.releases.sql import rows
 from medcode.releases.store import Snapshot
@@ -26,17 +26,8 @@ from medcode.releases.store import Snapshot
 START_ROWS = 6
 MAX_ROWS = 50  # a claim line form; bigger claims come as a file
 SHOWN_CLAIMS = 200  # a batch beyond this is summarized on the page; the CSV has everything
-CLAIM_FIELDS = (
-    "claim_id",
-    "payer",
-    "setting",
-    "place_of_service",
-    "date_of_service",
-    "locality",
-    "therapy_pt_slp",
-    "therapy_ot",
-    "diagnoses",
-)
+# The form names its claim fields as the CSV reader names its columns.
+CLAIM_FIELDS = ("claim_id", *CLAIM_COLUMNS)
 LINE_FIELDS = ("code", "modifiers", "units", "minutes", "pointers")
 _ROW_KEY = re.compile(r"^line-(\d{1,3})-(code|modifiers|units|minutes|pointers)$")
 # A ClaimError's field (the JSON form's name) as the id of the form input that holds it.
