@@ -23,6 +23,25 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[li
     with django_db_blocker.unblock():
         outcomes = load_paths([SHARED_CMS])
     yield outcomes
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    """End PostgreSQL sessions other than ours on the test database before it is dropped.
+
+    The browser tests' server threads close their connections, yet one idle session was still
+    seen at teardown, and PostgreSQL refuses to drop a database that is in use. The database is
+    a throw-away one, so ending its sessions loses nothing.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
@@ -52,9 +71,8 @@ def live_url(django_db_setup: list[Outcome], django_db_blocker: Any) -> Iterator
             pass
 
     class JoiningServer(ThreadedWSGIServer):
-        # Request threads close their database connections when they end (close_request);
-        # waiting for them at shutdown lets the test database be dropped afterwards without
-        # PostgreSQL's "database is being accessed by other users".
+        # Shutting down waits for requests in flight, so none is still reading the test
+        # database when the session tears it down.
         daemon_threads = False
         block_on_close = True
 
