@@ -38,6 +38,22 @@ def test_a_coder_changes_the_date_and_the_locality_of_97110(page: Any) -> None:
     assert "date=2025-11-01" in page.url
 
 
+def test_the_chart_of_every_locality_appears_when_a_coder_opens_it(page: Any) -> None:
+    page.goto("/codes/97110?date=2026-01-15&locality=13202-01")
+    chart = page.locator("#locality-chart")
+    # The chosen locality's amounts are on the page itself; the chart waits to be opened.
+    assert amount_shown(page).startswith("$")
+    assert chart.locator("table.bars").count() == 0
+
+    chart.locator("summary").click()
+    page.wait_for_selector("#locality-chart table.bars tbody tr")
+
+    rows = chart.locator("table.bars tbody tr")
+    assert rows.count() > 100
+    assert "MANHATTAN" in chart.locator("tr.selected").inner_text()
+    assert "$" in rows.first.inner_text()
+
+
 def test_a_coder_pages_through_the_ptp_edits_of_99213(page: Any) -> None:
     page.goto("/codes/99213?date=2026-01-15&role=column2")
     first = page.locator("#ptp-list tbody tr").first.inner_text()
@@ -82,5 +98,7 @@ def test_the_page_fits_a_phone_screen(page: Any) -> None:
         for summary in page.locator("details summary").all():
             if summary.is_visible():
                 summary.click()  # open the locality chart and the other folded parts too
+        if page.locator("#locality-chart").count():
+            page.wait_for_selector("#locality-chart table.bars")  # fetched when opened
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} is {overflow}px wider than the phone"

@@ -7,6 +7,7 @@ plain string building instead; every value goes through ``escape``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -27,14 +28,40 @@ def _code_href(code: str, date_param: str) -> str:
     return escape(f"/codes/{code}{query}")
 
 
-def locality_options(options: list[dict[str, str]], selected: str) -> SafeString:
-    parts = []
-    for o in options:
-        mark = " selected" if o["id"] == selected else ""
-        parts.append(
-            f'<option value="{_escape_label(o["id"])}"{mark}>{_escape_label(o["label"])}</option>'
+def locality_options(options: Sequence[tuple[str, str]], selected: str) -> SafeString:
+    """``<option>``s for (id, label) pairs; the options for no choice are built once."""
+    html = _options(tuple(options))
+    if selected:
+        mark = f'<option value="{_escape_label(selected)}">'
+        html = html.replace(mark, mark[:-1] + " selected>", 1)
+    return mark_safe(html)  # safe: every value escaped in _options
+
+
+def choices(items: dict[str, str], selected: str) -> SafeString:
+    """``<option>``s for a short fixed choice (the PTP table and role)."""
+    return mark_safe(  # safe: every value escaped
+        "".join(
+            f'<option value="{escape(key)}"{" selected" if key == selected else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in items.items()
         )
-    return mark_safe("".join(parts))  # safe: every value escaped above
+    )
+
+
+@lru_cache(maxsize=8)
+def definitions(items: tuple[tuple[str, str], ...]) -> SafeString:
+    """``<dt>``/``<dd>`` pairs of a fixed table (the PTP modifier indicators), built once."""
+    return mark_safe(  # safe: every value escaped
+        "".join(f"<dt>{escape(key)}</dt><dd>{escape(value)}</dd>" for key, value in items)
+    )
+
+
+@lru_cache(maxsize=8)
+def _options(options: tuple[tuple[str, str], ...]) -> str:
+    return "".join(
+        f'<option value="{_escape_label(key)}">{_escape_label(label)}</option>'
+        for key, label in options
+    )
 
 
 def chart_rows(chart: list[dict[str, Any]]) -> SafeString:

@@ -76,12 +76,18 @@ def _malformed_message(text: str) -> str:
 
 
 def lookup(
-    text: str, as_of: date, *, system: str | None = None, locality: str | None = None
+    text: str,
+    as_of: date,
+    *,
+    system: str | None = None,
+    locality: str | None = None,
+    snap: Snapshot | None = None,
 ) -> dict[str, Any]:
     """All the store knows about a code on ``as_of``; raises MalformedCode or CodeNotFound.
 
     ``locality`` (``MAC-locality``, e.g. ``13202-01``) adds the code's GPCI-adjusted amounts
     there under ``locality_fees``; a locality the GPCI release does not list is MalformedCode.
+    ``snap`` (of ``as_of``) lets a caller that reads more from the same releases share it.
     """
     code, systems = candidate_systems(text)
     if system is not None:
@@ -90,7 +96,8 @@ def lookup(
         if system not in systems:
             raise MalformedCode(f"{text!r} cannot be a {system} code")
         systems = [system]
-    snap = Snapshot(as_of)
+    if snap is None or snap.as_of != as_of:
+        snap = Snapshot(as_of)
     # Each candidate system cites the releases it read; only the answer's citations are kept.
     cited: dict[str, InForce] = {}
 
@@ -146,10 +153,12 @@ def lookup(
 
 def _locality_fees(code: str, snap: Snapshot, cite: Any, locality: str) -> dict[str, Any] | None:
     try:
-        amounts = fee_facts.locality_amounts(code, snap, cite, locality.strip())
+        amounts = fee_facts.locality_amounts(
+            code, snap, cite, locality.strip(), every_locality=False
+        )
     except fee_facts.UnknownLocality as exc:
         raise MalformedCode(str(exc)) from None
     if amounts is None:
         return None
     # The JSON answer names the one locality asked for; the code page charts them all.
-    return {key: value for key, value in amounts.items() if key != "localities"}
+    return amounts

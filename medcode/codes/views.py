@@ -111,15 +111,15 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
     if systems == ["MODIFIER"] or system == "MODIFIER":
         query = _query(date=request.GET.get("date", ""))
         return redirect(f"/modifiers/{stored}" + (f"?{query}" if query else ""))
+    snap = Snapshot(as_of)
     try:
-        info = lookup(code, as_of, system=system)
+        info = lookup(code, as_of, system=system, snap=snap)
     except MalformedCode as exc:
         return _problem(request, 400, "Not a code", str(exc))
     except CodeNotFound as exc:
         return _problem(request, 404, "Code not found", str(exc))
     if info["other_systems"] and system is None:
         return _choose(request, stored, as_of, info)
-    snap = Snapshot(as_of)
     context: dict[str, Any] = {
         "info": info,
         "code": info["code"],
@@ -141,7 +141,8 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         labels = context["labels"]
         context["icd_source"] = labels.get("icd10cm") or labels.get("icd10pcs")
     if info["system"] in ("HCPCS", "CPT"):
-        context.update(_fee_context(stored, snap, request.GET.get("locality", "")))
+        chart = request.GET.get("chart") == "1"
+        context.update(_fee_context(request, stored, snap, chart=chart))
         context.update(_ptp_context(request, stored, snap, info))
         add_on = edit_facts.add_on_relations(stored, snap, snap.in_force)
         context["add_on"] = add_on
@@ -259,52 +260,72 @@ def _ncd_lists(info: dict[str, Any], snap: Snapshot) -> list[dict[str, Any]]:
 # --- fees by locality ----------------------------------------------------------------------
 
 
-def _fee_context(code: str, snap: Snapshot, locality: str) -> dict[str, Any]:
-    locality = locality.strip()[:12]
+def _fee_context(request: HttpRequest, code: str, snap: Snapshot, *, chart: bool) -> dict[str, Any]:
+    """The locality form and amounts; the chart of every locality only with ``chart``.
+
+    The chart (109 localities) is folded away on the page and costs as much as the rest of
+    the fee part, so the page sends it only when asked (``?chart=1``, the link shown in the
+    folded part without JavaScript) and htmx fetches it when the reader opens it.
+    """
+    locality = request.GET.get("locality", "").strip()[:12]
     error = None
     try:
-        amounts = fee_facts.locality_amounts(code, snap, snap.in_force, locality or None)
+        amounts = fee_facts.locality_amounts(
+            code, snap, snap.in_force, locality or None, every_locality=chart
+        )
     except fee_facts.UnknownLocality as exc:
         error = str(exc)
-        amounts = fee_facts.locality_amounts(code, snap, snap.in_force, None)
-    chart: list[dict[str, Any]] = []
-    if amounts:
-        top = max((p["non_facility_amount"] for p in amounts["localities"]), default=0) or 1
-        chart = [
-            {
-                "locality": p["locality"],
-                "label": f"{p['state']} {p['name']}",
-                "non_facility": p["non_facility_amount"],
-                "facility": p["facility_amount"],
-                "width": 100 * p["non_facility_amount"] / top,
-                "selected": p["locality"] == locality,
-            }
-            for p in amounts["localities"]
-        ]
-        chart.sort(key=lambda c: (-c["non_facility"], c["label"]))
+        amounts = fee_facts.locality_amounts(code, snap, snap.in_force, None, every_locality=chart)
     chosen = locality if error is None else ""
-    options = [
-        {"id": p["locality"], "label": f"{p['state']} — {p['name']} ({p['locality']})"}
-        for p in (amounts or {}).get("localities", [])
-    ]
+    choices = fee_facts.locality_choices(snap.in_force) if amounts else ()
+    chart_html = ""
+    if chart and amounts:
+        chart_html = fragments.chart_rows(_chart(amounts["localities"], chosen))
+    query = _query(
+        date=request.GET.get("date", ""),
+        system=request.GET.get("system", ""),
+        locality=chosen,
+        chart=1,
+    )
     return {
         "amounts": amounts,
-        "chart_count": len(chart),
-        "chart_html": fragments.chart_rows(chart),
+        "chart_count": len(choices),
+        "chart_html": chart_html,
+        "chart_open": chart,
+        "chart_query": query,
         "locality": chosen,
         "locality_error": error,
-        "locality_options_html": fragments.locality_options(options, chosen),
+        "locality_options_html": fragments.locality_options(choices, chosen),
     }
 
 
+def _chart(localities: list[dict[str, Any]], chosen: str) -> list[dict[str, Any]]:
+    top = max((p["non_facility_amount"] for p in localities), default=0) or 1
+    chart = [
+        {
+            "locality": p["locality"],
+            "label": f"{p['state']} {p['name']}",
+            "non_facility": p["non_facility_amount"],
+            "facility": p["facility_amount"],
+            "width": 100 * p["non_facility_amount"] / top,
+            "selected": p["locality"] == chosen,
+        }
+        for p in localities
+    ]
+    chart.sort(key=lambda c: (-c["non_facility"], c["label"]))
+    return chart
+
+
 def fees_partial(request: HttpRequest, code: str) -> HttpResponse:
+    """The fee part after a locality is chosen, or (``?chart=1``) the chart of every locality."""
     try:
         as_of = _as_of(request)
         stored, _ = candidate_systems(code)
     except (BadRequest, MalformedCode) as exc:
         return _problem(request, 400, "Not a code", str(exc))
     snap = Snapshot(as_of)
-    context = _fee_context(stored, snap, request.GET.get("locality", ""))
+    chart = request.GET.get("chart") == "1"
+    context = _fee_context(request, stored, snap, chart=chart)
     if context["amounts"] is None:
         return _problem(
             request,
@@ -313,7 +334,8 @@ def fees_partial(request: HttpRequest, code: str) -> HttpResponse:
             f"{stored} has no fee schedule row and GPCI release loaded for {as_of.isoformat()}.",
         )
     context.update({"stored": stored, "date_param": request.GET.get("date", "")})
-    return render(request, "codes/_locality.html", context)
+    template = "codes/_chart.html" if chart else "codes/_locality.html"
+    return render(request, template, context)
 
 
 # --- PTP edits -----------------------------------------------------------------------------
@@ -396,11 +418,11 @@ def _ptp_context(
         "ptp_pages": pages,
         "ptp_prev": link(wanted["page"] - 1) if wanted["page"] > 1 else None,
         "ptp_next": link(wanted["page"] + 1) if wanted["page"] < pages else None,
-        "ptp_settings": _SETTINGS,
-        "ptp_roles": _ROLES,
+        "ptp_settings_html": fragments.choices(_SETTINGS, wanted["setting"]),
+        "ptp_roles_html": fragments.choices(_ROLES, wanted["role"]),
         "ptp_setting_label": _SETTINGS[wanted["setting"]],
         "ptp_role_label": _ROLES[wanted["role"]],
-        "ptp_meanings": PTP_MODIFIER_INDICATORS,
+        "ptp_meanings_html": fragments.definitions(tuple(PTP_MODIFIER_INDICATORS.items())),
         "stored": code,
         "date_param": request.GET.get("date", ""),
         "system_param": request.GET.get("system", ""),

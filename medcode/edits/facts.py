@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from medcode.claims.context import StoreCache
 from medcode.edits import indicators
 from medcode.edits.models import ptp_releases_in_force
 from medcode.releases.sql import Cite, iso, row, rows, scalar
@@ -57,6 +58,7 @@ def mue(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
 def ptp_counts(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
     result: dict[str, Any] = {}
     day = snap.as_of
+    memo = StoreCache().memo
     for setting, dataset in PTP_DATASETS.items():
         answer = cite(dataset)
         if answer is None:
@@ -66,7 +68,9 @@ def ptp_counts(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
         ids = ", ".join(str(part.id) for part in parts)
         counts: dict[str, Any] = {}
         for column in ("column1", "column2"):
-            counts[f"as_{column}"] = scalar(
+            counts[f"as_{column}"] = _counted(
+                memo,
+                ("ptp_count", ids, code, column, day, "", None),
                 f"SELECT COUNT(*) FROM edits_ptpedit WHERE release_id IN ({ids}) "
                 f"AND {column} = %s AND {_PTP_IN_FORCE}",
                 [code, day, day],
@@ -75,6 +79,20 @@ def ptp_counts(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
         counts["note"] = note
         result[setting] = counts
     return result or None
+
+
+def _counted(memo: dict[Any, Any], key: tuple[Any, ...], sql: str, params: list[Any]) -> int:
+    """A count of PTP edits, kept in the process until a release is loaded or removed.
+
+    99213 is column 2 of 15,000 edits: counting them took milliseconds on every page. The
+    count depends only on the parts' rows (which never change once loaded), the code, the
+    role, the filter and the date, so it is kept in the claim checker's store memo, which
+    is dropped whenever ``release_state()`` changes (``StoreCache().memo``).
+    """
+    found: int | None = memo.get(key)
+    if found is None:
+        found = memo[key] = int(scalar(sql, params))
+    return found
 
 
 def add_on(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
@@ -184,7 +202,12 @@ def ptp_page(
     if known_total is not None and not other_prefix and indicator is None:
         total = known_total
     else:
-        total = scalar(f"SELECT COUNT(*) FROM edits_ptpedit e WHERE {where}", params)
+        total = _counted(
+            StoreCache().memo,
+            ("ptp_count", ids, code, role, day, other_prefix, indicator),
+            f"SELECT COUNT(*) FROM edits_ptpedit e WHERE {where}",
+            params,
+        )
     # The page's ids are found from the covering index alone (skipping `offset` entries
     # there is cheap); only the 50 rows shown are then read from the table, for the
     # pre-1996 flag and the rationale. A deep page of 99213's 15,000 edits stays fast.

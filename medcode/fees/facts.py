@@ -172,11 +172,17 @@ def _scaled(value: Decimal, places: int) -> int:
 
 
 def locality_amounts(
-    code: str, snap: Snapshot, cite: Cite, locality: str | None = None
+    code: str,
+    snap: Snapshot,
+    cite: Cite,
+    locality: str | None = None,
+    *,
+    every_locality: bool = True,
 ) -> dict[str, Any] | None:
     """The code's GPCI-adjusted facility and non-facility amounts in every locality.
 
-    ``localities`` holds the main (global) row's amounts in each locality, for a chart;
+    ``localities`` holds the main (global) row's amounts in each locality, for a chart (left
+    out, with ``every_locality=False``, by callers that show the one asked for only);
     ``selected`` every row (global, 26, TC) in the locality asked for.
 
     Amount = (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x conversion factor,
@@ -201,16 +207,10 @@ def locality_amounts(
     status = _main_row(found)["status_code"]
     main = _rvu_units(_main_row(found))
     lines = [_rvu_units(r) for r in found if r["modifier"] in ("", "26", "TC")]
-    # The chart compares localities on the main (global) row only.
-    by_locality = [
-        {"locality": p["id"], "state": p["state"], "name": p["name"], **_adjusted(main, p)}
-        for p in places
-    ]
     result: dict[str, Any] = {
         "priced_by_fee_schedule": status in PRICED_STATUS,
         "status_code": status,
         "formula": "(work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x CF",
-        "localities": by_locality,
         "selected": None,
         "sources": [rvu_answer.release.to_dict(), gpci_answer.release.to_dict()],
     }
@@ -225,7 +225,26 @@ def locality_amounts(
             "mp_gpci": float(chosen["mp_gpci"]),
             "amounts": [_adjusted(r, chosen) for r in lines],
         }
+    if every_locality:
+        # The chart compares localities on the main (global) row only.
+        result["localities"] = [
+            {"locality": p["id"], "state": p["state"], "name": p["name"], **_adjusted(main, p)}
+            for p in places
+        ]
     return result
+
+
+def locality_choices(cite: Cite) -> tuple[tuple[str, str], ...]:
+    """Every locality of the GPCI release in force as (``MAC-locality`` id, label), by state."""
+    answer = cite("pfs_gpci")
+    if answer is None:
+        return ()
+    return _choices(answer.release)
+
+
+@lru_cache(maxsize=8)
+def _choices(release: ReleaseRef) -> tuple[tuple[str, str], ...]:
+    return tuple((p["id"], f"{p['state']} — {p['name']} ({p['id']})") for p in _gpci_table(release))
 
 
 def _rvu_units(r: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from medcode.importers.base import Source
 from medcode.importers.tests.test_hcpcs_anweb import GOOD, record, write_anweb
+from medcode.releases.loader import load_source
 from medcode.testing import load_file
 
 FIXTURES = Path(__file__).resolve().parents[2] / "importers" / "tests" / "fixtures"
@@ -350,3 +352,45 @@ def test_a_page_number_past_the_end_lists_nothing_instead_of_failing(tmp_path: P
     assert page.status_code == 200
     assert "1 practitioner edit in force" in text_of(page.content)
     assert "<tr><td>" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_locality_chart_is_sent_only_when_a_reader_opens_it() -> None:
+    load_fees()
+    gpci = (FIXTURES / "pfs_gpci_GPCI2025.csv").read_text()
+    localities = len(re.findall(r"^\d{5},[A-Z]{2},", gpci, re.M))
+    day = {"date": "2025-11-01", "locality": "01112-05"}
+
+    page = client().get("/codes/97110", day)
+    chart = client().get("/codes/97110/fees", {**day, "chart": "1"})
+    opened = client().get("/codes/97110", {**day, "chart": "1"})
+
+    html = page.content.decode()
+    # The page keeps the chosen locality's amounts but not the chart's rows...
+    assert "SAN FRANCISCO" in text_of(page.content) and 'data-amount="non-facility"' in html
+    assert 'class="bars"' not in html
+    # ...and fetches them when the folded part opens, or follows a plain link without htmx.
+    assert 'hx-trigger="toggle once"' in html
+    assert re.search(r'href="/codes/97110\?[^"]*chart=1[^"]*"', html)
+    rows = re.findall(r'<tr( class="selected")?><th scope="row">', chart.content.decode())
+    assert chart.status_code == 200 and len(rows) == localities > 1
+    assert rows.count(' class="selected"') == 1
+    assert "SAN FRANCISCO" in text_of(chart.content) and "ALABAMA" in text_of(chart.content)
+    assert re.search(r'<details class="chart" id="locality-chart" open>', opened.content.decode())
+    assert 'class="bars"' in opened.content.decode()
+
+
+@pytest.mark.django_db
+def test_ptp_counts_follow_a_table_loaded_again_with_other_edits(tmp_path: Path) -> None:
+    load_file(write_ptp(tmp_path, [("97110", "10001", "1")]), "ncci_ptp")
+    day = {"date": "2027-02-01"}
+    before = text_of(client().get("/codes/97110", day).content)
+
+    edits = [("97110", f"{10000 + n}", "0") for n in range(7)]
+    replaced = load_source(Source(write_ptp(tmp_path, edits)), "ncci_ptp", replace=True)
+    after = text_of(client().get("/codes/97110", day).content)
+
+    assert replaced.status == "loaded"
+    assert "Practitioner: 1 as column 1, 0 as column 2" in before
+    assert "Practitioner: 7 as column 1, 0 as column 2" in after
+    assert "7 practitioner edits in force" in after
