@@ -272,9 +272,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from django.core.management import call_command
+    if args.dev:
+        from django.core.management import call_command
 
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=True)
+        return 0
+    from medcode.server import serve
+
+    serve(args.host, args.port, workers=args.workers, threads=args.threads)
     return 0
 
 
@@ -380,9 +385,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.set_defaults(func=cmd_search)
 
-    serve = commands.add_parser("serve", help="run the web app and API")
+    serve = commands.add_parser("serve", help="run the web app and API (gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", default=8000, type=int)
+    serve.add_argument(
+        "--workers", default=2, type=int, help="gunicorn worker processes (default 2)"
+    )
+    serve.add_argument("--threads", default=4, type=int, help="threads per worker (default 4)")
+    serve.add_argument(
+        "--dev", action="store_true", help="Django's development server, reloading on changes"
+    )
     serve.set_defaults(func=cmd_serve)
 
     manage = commands.add_parser("manage", help="run a Django management command")
