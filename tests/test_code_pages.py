@@ -136,6 +136,29 @@ def test_a_lab_code_lists_the_ncd_diagnoses(full_load: list[Outcome]) -> None:
     assert re.search(r"\d+ ICD-10-CM codes listed: \d+ covered", text)
 
 
+def test_an_ncd_list_of_thousands_of_codes_is_paged_and_filterable(
+    full_load: list[Outcome],
+) -> None:
+    from medcode.coverage.models import NcdDiagnosis
+
+    listed = NcdDiagnosis.objects.filter(ncd_number="190.15").exclude(icd10_code="@@@@@@@")
+    s82 = sorted(listed.filter(icd10_code__startswith="S82").values_list("icd10_code", flat=True))
+    _, code_html, _ = get("/codes/85004")
+    assert '<a href="/ncds/190.15?date=2026-01-15">' in code_html
+
+    _, first_html, first = get("/ncds/190.15")
+    _, second_html, second = get("/ncds/190.15", page="2")
+    status, _, filtered = get("/ncds/190.15", q="S82")
+
+    assert listed.count() > 1000 and "Page 1 of" in first and "Page 2 of" in second
+    assert set(re.findall(r"/codes/([A-Z0-9.]+)", first_html)).isdisjoint(
+        re.findall(r"/codes/([A-Z0-9.]+)", second_html)
+    )
+    assert status == 200 and f"{len(s82)} codes starting with S82" in filtered
+    assert f"{s82[0][:3]}.{s82[0][3:]}" in filtered  # the first S82 code, dotted
+    assert get("/ncds/999.99")[0] == 404
+
+
 def test_an_unknown_code_is_a_404_page(full_load: list[Outcome]) -> None:
     status, _, text = get("/codes/Z9999")
 

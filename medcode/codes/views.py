@@ -504,3 +504,71 @@ def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
             "status_codes": STATUS_CODES,
         },
     )
+
+
+# --- an NCD's ICD-10-CM list, paged ----------------------------------------------------------
+
+NCD_PAGE_SIZE = 100
+
+
+def ncd_page(request: HttpRequest, number: str) -> HttpResponse:
+    """Every ICD-10-CM code an NCD lists, 100 a page, filterable by code prefix."""
+    try:
+        as_of = _as_of(request)
+    except BadRequest as exc:
+        return _problem(request, 400, "Not a date", str(exc))
+    ncd = number.strip()[:10]
+    prefix = request.GET.get("q", "").strip().upper().replace(".", "")[:7]
+    if prefix and not re.match(r"^[A-Z0-9]+$", prefix):
+        return _problem(
+            request, 400, "Not a code prefix", "Filter by the start of an ICD-10-CM code (E11)."
+        )
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        page = 1
+    snap = Snapshot(as_of)
+    answer = snap.in_force("ncd_icd10")
+    title = None
+    if answer is not None:
+        found = row(
+            "SELECT title FROM coverage_ncd WHERE release_id = %s AND number = %s",
+            [answer.release.id, ncd],
+        )
+        title = found["title"] if found else None
+    if answer is None or title is None:
+        where = answer.release.label if answer else "no NCD spreadsheet is loaded"
+        return _problem(request, 404, "NCD not found", f"No NCD {ncd!r} in {where}.")
+    listed = coverage_facts.ncd_diagnoses(
+        ncd,
+        snap,
+        snap.in_force,
+        limit=NCD_PAGE_SIZE,
+        offset=(page - 1) * NCD_PAGE_SIZE,
+        prefix=prefix,
+    )
+    assert listed is not None  # the release is in force: checked above
+    pages = max(1, -(-listed["total"] // NCD_PAGE_SIZE))
+    date_param = request.GET.get("date", "")
+
+    def link(to: int) -> str:
+        return f"?{_query(date=date_param, q=prefix, page=to)}"
+
+    return render(
+        request,
+        "codes/ncd.html",
+        {
+            "ncd": ncd,
+            "title": title,
+            "listed": listed,
+            "codes_html": fragments.code_links(listed["codes"], date_param, "meaning"),
+            "q": prefix,
+            "page": min(page, pages),
+            "pages": pages,
+            "previous": link(page - 1) if page > 1 else None,
+            "next": link(page + 1) if page < pages else None,
+            "as_of": as_of,
+            "date_param": date_param,
+            "release": answer.release,
+        },
+    )

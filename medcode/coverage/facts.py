@@ -65,19 +65,29 @@ def ncds_for_diagnosis(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] 
 
 
 def ncd_diagnoses(
-    ncd_number: str, snap: Snapshot, cite: Cite, *, limit: int = 100
+    ncd_number: str,
+    snap: Snapshot,
+    cite: Cite,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    prefix: str = "",
 ) -> dict[str, Any] | None:
     """The ICD-10-CM codes an NCD lists on the date, with their resolutions.
 
-    At most ``limit`` codes in code order (an NCD may list twenty thousand), the count per
-    resolution, and what the NCD says about every code it does not list.
+    A page of at most ``limit`` codes from ``offset`` in code order (an NCD may list twenty
+    thousand), optionally only codes starting with ``prefix`` (no dot), the count per
+    resolution of the codes matched, and what the NCD says about every code it does not list.
     """
     answer = cite("ncd_icd10")
     if answer is None:
         return None
     day = snap.as_of
     where = f"x.release_id = %s AND x.ncd_number = %s AND {_IN_FORCE}"
-    params = [answer.release.id, ncd_number, day, day]
+    params: list[Any] = [answer.release.id, ncd_number, day, day]
+    if prefix:
+        where += " AND x.icd10_code LIKE %s"
+        params.append(prefix.replace("%", "").replace("_", "") + "%")
     counts = rows(
         f"SELECT x.resolution, COUNT(*) AS n FROM coverage_ncddiagnosis x WHERE {where} "
         "AND x.icd10_code <> %s GROUP BY x.resolution ORDER BY x.resolution",
@@ -85,12 +95,13 @@ def ncd_diagnoses(
     )
     listed = rows(
         f"SELECT x.icd10_code, x.resolution FROM coverage_ncddiagnosis x WHERE {where} "
-        "AND x.icd10_code <> %s ORDER BY x.icd10_code LIMIT %s",
-        [*params, ALL_OTHER_CODES, limit],
+        "AND x.icd10_code <> %s ORDER BY x.icd10_code LIMIT %s OFFSET %s",
+        [*params, ALL_OTHER_CODES, limit, offset],
     )
     others = rows(
-        f"SELECT x.resolution FROM coverage_ncddiagnosis x WHERE {where} AND x.icd10_code = %s",
-        [*params, ALL_OTHER_CODES],
+        "SELECT x.resolution FROM coverage_ncddiagnosis x WHERE x.release_id = %s AND "
+        f"x.ncd_number = %s AND {_IN_FORCE} AND x.icd10_code = %s",
+        [*params[:4], ALL_OTHER_CODES],
     )
     return {
         "ncd": ncd_number,
