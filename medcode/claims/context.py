@@ -21,6 +21,7 @@ from django.db import connection
 
 from medcode.claims.claim import Claim
 from medcode.edits.models import ptp_releases_in_force
+from medcode.releases.sql import placeholders
 from medcode.releases.store import InForce, ReleaseRef, Snapshot, all_releases, release_state
 
 PTP_DATASET = {
@@ -59,10 +60,6 @@ class Source:
 def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
     for start in range(0, len(items), CHUNK):
         yield list(items[start : start + CHUNK])
-
-
-def _marks(count: int) -> str:
-    return ", ".join(["%s"] * count)
 
 
 def _select(sql: str, params: Sequence[Any]) -> Iterator[Row]:
@@ -267,7 +264,7 @@ class StoreCache:
         found: dict[str, list[Row]] = {c: [] for c in codes}
         dates = [day, day] if spec.dated else []
         for chunk in _chunks(codes):
-            sql = spec.sql.format(marks=_marks(len(chunk)))
+            sql = spec.sql.format(marks=placeholders(len(chunk)))
             for r in _select(sql, [release_id, *chunk, *dates]):
                 found[r[spec.key]].append(r)
         for c, rows in found.items():
@@ -306,7 +303,9 @@ class StoreCache:
         ids = ", ".join(str(p) for p in table.parts)
         for one in _chunks(first):
             for two in _chunks(second):
-                sql = _PTP_SQL.format(ids=ids, first=_marks(len(one)), second=_marks(len(two)))
+                sql = _PTP_SQL.format(
+                    ids=ids, first=placeholders(len(one)), second=placeholders(len(two))
+                )
                 for edit in _select(sql, [*one, *two, day, day]):
                     table.edits[(edit["column1"], edit["column2"])] = edit
                     self._shared.size += 1
@@ -345,14 +344,9 @@ class ClaimContext:
         self.memo: dict[str, Any] = {}
         self._ptp_cache: dict[tuple[str, str], Row] | None = None
         self._codes = frozenset(line.code for line in claim.lines)
-        # Per table, the answers this claim has had: rules ask about the same codes many times,
-        # and the first question of each table is also the one that cites its release.
-        self._hcpcs: dict[str, Row | None] = {}
-        self._rvu: dict[str, dict[str, Row]] = {}
-        self._mue: dict[str, Row | None] = {}
-        self._icd10cm: dict[str, Row | None] = {}
-        self._modifier: dict[str, bool] = {}
-        self._addon: dict[str, list[Row]] = {}
+        # The answers this claim has had, by (table, code): rules ask about the same codes many
+        # times, and the first question of each table is also the one that cites its release.
+        self._answers: dict[tuple[str, str], Any] = {}
 
     def in_force(self, dataset: str) -> InForce | None:
         answer = self.consulted.get(dataset)
@@ -371,66 +365,42 @@ class ClaimContext:
         """Whether any loaded CMS table lists the procedure code."""
         return bool(self.hcpcs(code) or self.rvu(code, "") or self.mue(code))
 
-    def hcpcs(self, code: str) -> Row | None:
+    def _ask(self, table: str, dataset: str, code: str, missing: Any) -> Any:
+        """The answer of ``table`` for ``code`` in ``dataset``'s release in force (``missing``
+        when none is loaded), kept for the claim."""
+        key = (table, code)
         try:
-            return self._hcpcs[code]
+            return self._answers[key]
         except KeyError:
             pass
-        answer = self.in_force("hcpcs")
+        answer = self.in_force(dataset)
         if answer is None:
-            return None
-        found = self._hcpcs[code] = self.store.answer("hcpcs", answer.release.id, code)
+            return missing
+        day = self.snap.as_of if TABLES[table].dated else None
+        found = self._answers[key] = self.store.answer(table, answer.release.id, code, day)
         return found
+
+    def hcpcs(self, code: str) -> Row | None:
+        return self._ask("hcpcs", "hcpcs", code, None)
 
     def rvu(self, code: str, modifier: str) -> Row | None:
         """The code's full PFS RVU row for the modifier ("" for the global row), if any."""
-        try:
-            return self._rvu[code].get(modifier)
-        except KeyError:
-            pass
-        answer = self.in_force("pfs_rvu")
-        if answer is None:
-            return None
-        rows = self._rvu[code] = self.store.answer("rvu", answer.release.id, code)
+        rows: dict[str, Row] = self._ask("rvu", "pfs_rvu", code, {})
         return rows.get(modifier)
 
     def mue(self, code: str) -> Row | None:
-        try:
-            return self._mue[code]
-        except KeyError:
-            pass
-        answer = self.in_force(MUE_DATASET[self.claim.setting])
-        if answer is None:
-            return None
-        found = self._mue[code] = self.store.answer("mue", answer.release.id, code)
-        return found
+        return self._ask("mue", MUE_DATASET[self.claim.setting], code, None)
 
     def icd10cm(self, code: str) -> Row | None:
-        try:
-            return self._icd10cm[code]
-        except KeyError:
-            pass
-        answer = self.in_force("icd10cm")
-        if answer is None:
-            return None
-        found = self._icd10cm[code] = self.store.answer("icd10cm", answer.release.id, code)
-        return found
+        return self._ask("icd10cm", "icd10cm", code, None)
 
     def modifier(self, code: str) -> bool:
         """Whether the HCPCS file in force lists the modifier (True when none is loaded)."""
-        try:
-            return self._modifier[code]
-        except KeyError:
-            pass
-        answer = self.in_force("hcpcs")
-        if answer is None:
-            return True  # nothing to check against
-        found = self._modifier[code] = self.store.answer("modifier", answer.release.id, code)
-        return found
+        return bool(self._ask("modifier", "hcpcs", code, True))
 
     def ptp_edit(self, column1: str, column2: str) -> Row | None:
         """The PTP edit in force on the claim's date for the pair, if any."""
-        edits = self._ptp_edits_among_claim_codes()
+        edits = self.ptp_edits()
         found = edits.get((column1, column2))
         if found is None and (column1 not in self._codes or column2 not in self._codes):
             # A pair not both on the claim (a rule asking ahead): read it on its own.
@@ -443,10 +413,6 @@ class ClaimContext:
     def ptp_edits(self) -> dict[tuple[str, str], Row]:
         """The PTP edits in force on the claim's date by (column 1, column 2), for every pair of
         the claim's codes; it may hold other pairs too, so look pairs up rather than list it."""
-        return self._ptp_edits_among_claim_codes()
-
-    def _ptp_edits_among_claim_codes(self) -> dict[tuple[str, str], Row]:
-        """Every PTP edit in force between two codes of the claim (and maybe other codes)."""
         if self._ptp_cache is not None:
             return self._ptp_cache
         self._ptp_cache = {}
@@ -461,16 +427,7 @@ class ClaimContext:
 
     def addon(self, code: str) -> list[Row]:
         """The add-on code edits in force where ``code`` is the add-on."""
-        try:
-            return self._addon[code]
-        except KeyError:
-            pass
-        answer = self.in_force("ncci_aoc")
-        if answer is None:
-            return []
-        found = self._addon[code] = self.store.answer(
-            "addon", answer.release.id, code, self.snap.as_of
-        )
+        found: list[Row] = self._ask("addon", "ncci_aoc", code, [])
         return found
 
     def gpci(self) -> tuple[InForce, Row | None] | None:

@@ -14,17 +14,20 @@ from typing import Any
 from medcode.content.modifier_guidance import guidance
 from medcode.content.therapy import therapy
 from medcode.edits.facts import has_ptp_modifier_edits
-from medcode.releases.sql import Cite, rows
+from medcode.releases.sql import Cite, placeholders, rows
 from medcode.releases.store import Snapshot
+
+
+def main_fee_row(info: dict[str, Any]) -> dict[str, Any] | None:
+    """The look-up's global fee schedule row (no modifier), else its first row, if any."""
+    rows = (info.get("fees") or {}).get("rows") or []
+    return next((r for r in rows if r["modifier"] is None), rows[0] if rows else None)
 
 
 def conditions_for(code: str, info: dict[str, Any], snap: Snapshot) -> list[str]:
     """The ids of the guidance conditions that hold for the code on the date."""
     held: list[str] = []
-    fees = info.get("fees") or {}
-    main = next((r for r in fees.get("rows", []) if r["modifier"] is None), None)
-    if main is None and fees.get("rows"):
-        main = fees["rows"][0]
+    main = main_fee_row(info)
     if (main and main.get("multiple_procedure") == "5") or code in therapy().always:
         held.append("therapy")
     if main:
@@ -89,7 +92,7 @@ def _hcpcs_descriptions(codes: list[str], cite: Cite) -> dict[str, str]:
     answer = cite("hcpcs")
     if answer is None:
         return {}
-    marks = ", ".join(["%s"] * len(codes))
+    marks = placeholders(len(codes))
     found = rows(
         "SELECT code, long_description FROM codes_hcpcsmodifier "
         f"WHERE release_id = %s AND code IN ({marks})",

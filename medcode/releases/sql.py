@@ -39,3 +39,8 @@ def iso(value: Any) -> str | None:
     if value is None:
         return None
     return value if isinstance(value, str) else value.isoformat()
+
+
+def placeholders(count: int) -> str:
+    """``%s, %s, …`` for an ``IN (...)`` list of ``count`` parameters."""
+    return ", ".join(["%s"] * count)

@@ -12,7 +12,7 @@ from medcode.search.engine import SearchError, search
 
 router = Router(tags=["search"])
 
-_TRUE = {"1", "true", "yes", "on"}
+TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
 
@@ -36,9 +36,9 @@ def parse_params(
         except ValueError:
             raise SearchError(f"limit must be a whole number, got {limit[:40]!r}") from None
     flag = (billable or "").strip().lower()
-    if flag not in _TRUE | _FALSE:
+    if flag not in TRUE | _FALSE:
         raise SearchError(f"billable must be true or false, got {billable!r:.40}")
-    return as_of, count, flag in _TRUE
+    return as_of, count, flag in TRUE
 
 
 @router.get("", summary="Find codes by code, fragment, words, abbreviation or brand name")

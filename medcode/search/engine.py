@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -30,8 +29,15 @@ from typing import Any
 from django.db import connection
 
 from medcode.icd10.codes import format_icd10cm
-from medcode.releases.sql import rows
-from medcode.releases.store import InForce, ReleaseRef, Snapshot, status_on, to_date
+from medcode.releases.sql import placeholders, rows
+from medcode.releases.store import (
+    InForce,
+    Snapshot,
+    all_releases,
+    release_state,
+    status_on,
+    to_date,
+)
 from medcode.search.index import INDEXED_DATASETS, words
 from medcode.search.synonyms import Synonym, synonyms
 
@@ -51,6 +57,8 @@ _SUFFIXES = ("ations", "ation", "ities", "ity", "ies", "ing", "ed", "es", "s", "
 _COLUMNS = "id, system, code, is_primary, billable, start_date, end_date, title, terms"
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _CODE_TOKEN = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
+#: The store's ``release_state()`` and the ids of the releases whose words are read.
+_VocabularyKey = tuple[tuple[object, ...], tuple[int, ...]]
 
 
 class SearchError(ValueError):
@@ -142,13 +150,15 @@ def search(
 ) -> Answer:
     """The codes that answer ``query`` on ``as_of``, best first; raises SearchError."""
     text, system, limit = check_query(query, system, limit)
-    refs, loaded_at = _releases()
-    snapshot = Snapshot(as_of, refs)
+    # One tiny query; the release list is re-read only when a load or delete changed it.
+    state = release_state()
+    snapshot = Snapshot(as_of, all_releases(state))
     sources = [f for f in (snapshot.in_force(d) for d in INDEXED_DATASETS) if f is not None]
     release_ids = tuple(s.release.id for s in sources)
     # A release id can come back after a delete (SQLite rolls its sequence back with a failed
-    # load); the load time tells the two apart, so a cached vocabulary is never stale.
-    vocabulary_key = tuple(sorted((rid, loaded_at[rid]) for rid in release_ids))
+    # load); the store's state (newest load time) tells the two apart, so a cached vocabulary
+    # is never stale.
+    vocabulary_key = (state, tuple(sorted(release_ids)))
     answer = Answer(text, as_of, [], sources)
     if not release_ids:
         answer.message = "No code sets are loaded: load CMS files with `medcode data load`."
@@ -166,15 +176,14 @@ def search(
             scored[key] = result
 
     token = folded.strip().upper()
+    is_synonym = " ".join(words(folded)) in synonyms()
     code_found = False
     if _CODE_TOKEN.match(token) and " " not in token:
         # "DM2" is a code fragment and an abbreviation: the abbreviation wins over the family.
-        family = " ".join(words(folded)) not in synonyms()
-        for result in _code_results(token, release_ids, as_of, limit, family=family):
+        for result in _code_results(token, release_ids, as_of, limit, family=not is_synonym):
             keep(result)
             code_found = True
     # A code with digits that was found needs no word search ("E11.65" is not the words "e11 65").
-    is_synonym = " ".join(words(folded)) in synonyms()
     wants_words = is_synonym or not (code_found and any(c.isdigit() for c in token))
     concepts = _concepts(folded, vocabulary_key, answer.corrections) if wants_words else []
     if concepts:
@@ -208,10 +217,6 @@ def _fold(text: str) -> str:
 # -- codes ---------------------------------------------------------------------------------
 
 
-def _in(ids: Sequence[object]) -> str:
-    return ", ".join(["%s"] * len(ids))
-
-
 def _code_results(
     token: str, release_ids: tuple[int, ...], as_of: date, limit: int, *, family: bool = True
 ) -> list[Result]:
@@ -219,7 +224,7 @@ def _code_results(
     if not code:
         return []
     columns = "system, code, billable, start_date, end_date, title"
-    where = f"is_primary AND release_id IN ({_in(release_ids)})"
+    where = f"is_primary AND release_id IN ({placeholders(len(release_ids))})"
     if family and len(code) >= 2 and any(c.isdigit() for c in code):
         # The code and the family it begins in one range read of the code index.
         found = rows(
@@ -258,9 +263,9 @@ def _result(row: dict[str, Any], as_of: date, score: float) -> Result:
 
 
 def _concepts(
-    folded: str, vocabulary_key: tuple[tuple[int, str], ...], corrections: dict[str, str]
+    folded: str, vocabulary_key: _VocabularyKey, corrections: dict[str, str]
 ) -> list[Concept]:
-    tokens = [w for w in words(folded.replace(".", " "))]
+    tokens = words(folded.replace(".", " "))
     table = synonyms()
     vocab = _cached_vocabulary(vocabulary_key)
     concepts: list[Concept] = []
@@ -290,8 +295,8 @@ def _concepts(
         else:
             fixed = vocab.correct(word)
             if fixed:
-                corrections[word] = fixed[0]
-                concepts.append(Concept(word, [[f] for f in fixed]))
+                corrections[word] = fixed
+                concepts.append(Concept(word, [[fixed]]))
             # A word nothing resembles would only empty the results; it is left out.
     return concepts
 
@@ -311,8 +316,9 @@ def _word_results(
         missing = sorted(t.replace(".", "") for t in targets if t.replace(".", "") not in have)
         if missing:
             found += rows(
-                f"SELECT {_COLUMNS} FROM search_searchentry WHERE code IN ({_in(missing)}) "
-                f"AND release_id IN ({_in(release_ids)})",
+                f"SELECT {_COLUMNS} FROM search_searchentry "
+                f"WHERE code IN ({placeholders(len(missing))}) "
+                f"AND release_id IN ({placeholders(len(release_ids))})",
                 [*missing, *release_ids],
             )
     # Inclusion terms describe a code the order file names: score them on that code.
@@ -328,8 +334,8 @@ def _word_results(
     if orphans:
         codes = sorted({k[1] for k in orphans})
         for r in rows(
-            f"SELECT {_COLUMNS} FROM search_searchentry WHERE code IN ({_in(codes)}) "
-            f"AND is_primary AND release_id IN ({_in(release_ids)})",
+            f"SELECT {_COLUMNS} FROM search_searchentry WHERE code IN ({placeholders(len(codes))}) "
+            f"AND is_primary AND release_id IN ({placeholders(len(release_ids))})",
             [*codes, *release_ids],
         ):
             by_code.setdefault((r["system"], r["code"]), r)
@@ -365,7 +371,7 @@ def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> lis
         return rows(
             f"SELECT {columns} FROM search_searchentry e "
             f"WHERE e.document @@ to_tsquery('english', %s) "
-            f"AND e.release_id IN ({_in(release_ids)}) "
+            f"AND e.release_id IN ({placeholders(len(release_ids))}) "
             # Shortest titles first: as good a pre-selection for the scoring below as ts_rank
             # (the relevance suite agrees on both) and cheaper, since no tsvector is re-read.
             f"ORDER BY length(e.title), e.code LIMIT %s",
@@ -376,7 +382,7 @@ def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> lis
     )
     return rows(
         f"SELECT {columns} FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
-        f"WHERE search_fts MATCH %s AND e.release_id IN ({_in(release_ids)}) "
+        f"WHERE search_fts MATCH %s AND e.release_id IN ({placeholders(len(release_ids))}) "
         f"ORDER BY bm25(search_fts, 10.0, 4.0) LIMIT %s",
         [expression, *release_ids, CANDIDATES],
     )
@@ -473,10 +479,10 @@ class Vocabulary:
         at = bisect_left(self.sorted, word)
         return at < len(self.sorted) and self.sorted[at].startswith(word)
 
-    def correct(self, word: str) -> list[str]:
-        """The index word within edit distance 1 (2 for long words), commonest first."""
+    def correct(self, word: str) -> str | None:
+        """The nearest index word within edit distance 1 (2 for long words), commonest on a tie."""
         if len(word) < 4:
-            return []
+            return None
         limit = 1 if len(word) < 7 else 2
         candidates: set[str] = set()
         for variant in (word, *_deletes(word)):
@@ -488,8 +494,7 @@ class Vocabulary:
             distance = _distance(word, candidate)
             if distance <= limit:
                 scored.append((distance, -self.frequency[candidate], candidate))
-        scored.sort()
-        return [c for _, _, c in scored[:1]]
+        return min(scored)[2] if scored else None
 
 
 def _deletes(word: str) -> set[str]:
@@ -511,32 +516,15 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _releases() -> tuple[list[ReleaseRef], dict[int, str]]:
-    """Every loaded release and its load time, in one query (a search's first round trip)."""
-    refs: list[ReleaseRef] = []
-    loaded_at: dict[int, str] = {}
-    for r in rows(
-        "SELECT id, dataset, version, label, period_start, period_end, source_name, loaded_at "
-        "FROM releases_release"
-    ):
-        start = date.fromisoformat(str(r["period_start"]))  # never null
-        end = to_date(r["period_end"])
-        refs.append(
-            ReleaseRef(
-                r["id"], r["dataset"], r["version"], r["label"], start, end, r["source_name"]
-            )
-        )
-        loaded_at[r["id"]] = str(r["loaded_at"])
-    return refs, loaded_at
-
-
 @lru_cache(maxsize=4)
-def _cached_vocabulary(key: tuple[tuple[int, str], ...]) -> Vocabulary:
-    ids = [k[0] for k in key]
+def _cached_vocabulary(key: _VocabularyKey) -> Vocabulary:
+    ids = key[1]
     frequency: dict[str, int] = {}
     if ids:
         for r in rows(
-            f"SELECT word, entries FROM search_searchword WHERE release_id IN ({_in(ids)})", ids
+            "SELECT word, entries FROM search_searchword "
+            f"WHERE release_id IN ({placeholders(len(ids))})",
+            ids,
         ):
             frequency[r["word"]] = frequency.get(r["word"], 0) + int(r["entries"])
     return Vocabulary(frequency)

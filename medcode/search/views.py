@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from medcode.search.api import parse_params
+from medcode.search.api import TRUE, parse_params
 from medcode.search.engine import SYSTEMS, Answer, Result, SearchError, search
 
 SUGGESTIONS = 8
@@ -38,7 +38,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "q": q,
         "system": system,
         "date": request.GET.get("date", ""),
-        "billable": request.GET.get("billable", "") in ("1", "true", "on", "yes"),
+        "billable": request.GET.get("billable", "").strip().lower() in TRUE,
         "systems": SYSTEMS,
     }
     status = 200
