@@ -25,7 +25,7 @@ def check_claim(
     if store is None:
         store = StoreCache(releases)
         store.add([claim])
-    ctx = ClaimContext(claim, store.snapshot(claim.date_of_service), store)
+    ctx = ClaimContext(claim, store=store)
     findings: list[Finding] = []
     for rule in RULES.values():
         if rule.applies(ctx):

@@ -69,11 +69,6 @@ def line_amounts(ctx: ClaimContext) -> dict[int, float | None]:
     return {number: price.amount for number, price in line_prices(ctx).items()}
 
 
-def allowed(ctx: ClaimContext, line: ClaimLine) -> float | None:
-    """Medicare's expected allowed amount for one line of the claim (None: no PFS price)."""
-    return line_prices(ctx)[line.number].amount
-
-
 def line_prices(ctx: ClaimContext) -> dict[int, LinePrice]:
     """Each line's price by line number, worked out once per claim."""
     prices: dict[int, LinePrice] | None = ctx.memo.get("line_prices")

@@ -18,9 +18,14 @@ from django.views.decorators.http import require_http_methods
 from medcode.claims.checker import check_claims
 from medcode.claims.claim import PAYERS, SETTINGS, Claim, ClaimError, parse_claim
 from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
-from medcode.claims.formats.csv_claims import CLAIM_COLUMNS, number_or_text, split_list
+from medcode.claims.formats.csv_claims import (
+    CLAIM_COLUMNS,
+    dollars,
+    number_or_text,
+    split_list,
+)
 from medcode.claims.formats.findings_csv import findings_csv
-from medcode.releases.sql import rows
+from medcode.fees.facts import locality_choices
 from medcode.releases.store import Snapshot
 
 START_ROWS = 6
@@ -96,13 +101,7 @@ _LINE_INPUTS = (
 
 def _claim_fields(values: dict[str, str], errors: dict[str, str]) -> list[dict[str, Any]]:
     """The claim-level inputs, in order, with their values and any error."""
-    localities = [("", "National (no locality)")] + [
-        (
-            f"{r['mac']}-{r['locality']}",
-            f"{r['state']} · {r['locality_name']} ({r['mac']}-{r['locality']})",
-        )
-        for r in _localities(values.get("date_of_service", ""))
-    ]
+    localities = [("", "National (no locality)"), *_localities(values.get("date_of_service", ""))]
     fields: list[dict[str, Any]] = [
         {"id": "claim_id", "label": "Claim id", "placeholder": "1"},
         {"id": "payer", "label": "Payer", "choices": [(p, p.title()) for p in PAYERS]},
@@ -256,27 +255,20 @@ def _place_error(
 
 def _amount(text: str, name: str, claim_id: str) -> float:
     try:
-        return float(text.replace(",", "").lstrip("$"))
+        return dollars(text)
     except ValueError:
         raise ClaimError(
             f"expected an amount in dollars, got {text!r}", claim_id, field=name
         ) from None
 
 
-def _localities(day_text: str) -> list[dict[str, Any]]:
+def _localities(day_text: str) -> tuple[tuple[str, str], ...]:
     """The payment localities of the GPCI release in force on the date typed (else today)."""
     try:
         day = date.fromisoformat(day_text)
     except ValueError:
         day = date.today()
-    answer = Snapshot(day).in_force("pfs_gpci")
-    if answer is None:
-        return []
-    return rows(
-        "SELECT mac, locality, state, locality_name FROM fees_pfsgpciindex "
-        "WHERE release_id = %s ORDER BY state, locality_name, mac, locality",
-        [answer.release.id],
-    )
+    return locality_choices(Snapshot(day).in_force)
 
 
 def _shown(result: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -197,9 +197,14 @@ def number_or_text(text: str) -> Any:
     return text
 
 
+def dollars(text: str) -> float:
+    """An amount as people type it ("$2,410.50"); ValueError when it is none."""
+    return float(text.replace(",", "").lstrip("$"))
+
+
 def _amount(text: str, claim_id: str, column: str, row: int) -> float:
     try:
-        value = float(text.replace(",", "").lstrip("$"))
+        value = dollars(text)
     except ValueError:
         value = -1.0
     if value < 0 or value != value:  # NaN is not an amount either
@@ -226,7 +231,7 @@ def _normal(column: str, value: str) -> Any:
         return [d.upper().replace(".", "") for d in split_list(value)]
     if column in ("therapy_pt_slp", "therapy_ot"):
         try:
-            return float(value.replace(",", "").lstrip("$"))
+            return dollars(value)
         except ValueError:
             return value
     return value.lower() if column in ("payer", "setting") else value
