@@ -145,6 +145,8 @@ def test_an_ncd_list_of_thousands_of_codes_is_paged_and_filterable(
     s82 = sorted(listed.filter(icd10_code__startswith="S82").values_list("icd10_code", flat=True))
     _, code_html, _ = get("/codes/85004")
     assert '<a href="/ncds/190.15?date=2026-01-15">' in code_html
+    # The NCD's first codes on the code page keep the page's date of service too.
+    assert re.search(r'href="/codes/[A-Z][0-9A-Z.]+\?date=2026-01-15"', code_html)
 
     _, first_html, first = get("/ncds/190.15")
     _, second_html, second = get("/ncds/190.15", page="2")

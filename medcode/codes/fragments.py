@@ -24,8 +24,7 @@ def _money(value: float | None) -> str:
 
 
 def _code_href(code: str, date_param: str) -> str:
-    query = f"?{urlencode({'date': date_param})}" if date_param else ""
-    return escape(f"/codes/{code}{query}")
+    return escape(f"/codes/{code}{_date_query(date_param)}")
 
 
 def locality_options(options: Sequence[tuple[str, str]], selected: str) -> SafeString:

@@ -28,18 +28,15 @@ class _Dataset:
     extra_where: str = ""
 
 
+_FEE_SCHEDULE = _Dataset(
+    "pfs_rvu", "fees_pfsrvu", "hcpcs", "description", "status_code", " AND modifier = ''"
+)
 _BY_SYSTEM: dict[str, tuple[_Dataset, ...]] = {
     "HCPCS": (
         _Dataset("hcpcs", "codes_hcpcscode", "code", "long_description", "coverage_code"),
-        _Dataset(
-            "pfs_rvu", "fees_pfsrvu", "hcpcs", "description", "status_code", " AND modifier = ''"
-        ),
+        _FEE_SCHEDULE,
     ),
-    "CPT": (
-        _Dataset(
-            "pfs_rvu", "fees_pfsrvu", "hcpcs", "description", "status_code", " AND modifier = ''"
-        ),
-    ),
+    "CPT": (_FEE_SCHEDULE,),
     "ICD-10-CM": (_Dataset("icd10cm", "icd10_icd10cmcode", "code", "long_title", "billable"),),
     "ICD-10-PCS": (_Dataset("icd10pcs", "icd10_icd10pcscode", "code", "long_title", "valid"),),
     "MODIFIER": (_Dataset("hcpcs", "codes_hcpcsmodifier", "code", "long_description", None),),

@@ -158,7 +158,5 @@ def _locality_fees(code: str, snap: Snapshot, cite: Any, locality: str) -> dict[
         )
     except fee_facts.UnknownLocality as exc:
         raise MalformedCode(str(exc)) from None
-    if amounts is None:
-        return None
     # The JSON answer names the one locality asked for; the code page charts them all.
     return amounts

@@ -20,8 +20,10 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from medcode.codes import facts as hcpcs_facts
 from medcode.codes import fragments
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
+from medcode.codes.modifiers import main_fee_row
 from medcode.content import description_for
 from medcode.content.modifier_guidance import guidance
 from medcode.coverage import facts as coverage_facts
@@ -149,7 +151,7 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         if add_on:
             context["primary_html"] = fragments.code_links(add_on["primary_codes"]["codes"], day)
             context["add_ons_html"] = fragments.code_links(add_on["add_on_codes"]["codes"], day)
-        main = _main_fee_row(info)
+        main = main_fee_row(info)
         context["fee_main"] = main
         context["indicators_html"] = fragments.indicator_items(main) if main else ""
         context["rvu_html"] = fragments.rvu_rows((info.get("fees") or {}).get("rows", []))
@@ -157,7 +159,7 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
             (info.get("modifiers") or {}).get("modifiers", []), day
         )
         context["mue_html"] = fragments.mue_rows(info.get("mue") or {}, stored)
-    context["ncd_lists"] = _ncd_lists(info, snap)
+    context["ncd_lists"] = _ncd_lists(info, snap, context["date_param"])
     return render(request, "codes/code.html", context)
 
 
@@ -192,11 +194,6 @@ def _badge(info: dict[str, Any]) -> dict[str, str]:
         info.get("status") or "", "info"
     )
     return {"text": info.get("status") or "listed", "tone": tone, "replacement": ""}
-
-
-def _main_fee_row(info: dict[str, Any]) -> dict[str, Any] | None:
-    rows = (info.get("fees") or {}).get("rows") or []
-    return next((r for r in rows if r["modifier"] is None), rows[0] if rows else None)
 
 
 def _icd_notes(info: dict[str, Any]) -> list[dict[str, Any]]:
@@ -239,7 +236,7 @@ def _icd_notes(info: dict[str, Any]) -> list[dict[str, Any]]:
     return result
 
 
-def _ncd_lists(info: dict[str, Any], snap: Snapshot) -> list[dict[str, Any]]:
+def _ncd_lists(info: dict[str, Any], snap: Snapshot, date_param: str) -> list[dict[str, Any]]:
     ncds = (info.get("coverage") or {}).get("ncds") or []
     if info["system"] not in ("HCPCS", "CPT"):
         return []
@@ -251,7 +248,7 @@ def _ncd_lists(info: dict[str, Any], snap: Snapshot) -> list[dict[str, Any]]:
                 {
                     **ncd,
                     "diagnoses": found,
-                    "codes_html": fragments.code_links(found["codes"], "", "meaning"),
+                    "codes_html": fragments.code_links(found["codes"], date_param, "meaning"),
                 }
             )
     return lists
@@ -379,7 +376,6 @@ def _ptp_context(
     request: HttpRequest, code: str, snap: Snapshot, info: dict[str, Any] | None
 ) -> dict[str, Any]:
     wanted = _ptp_request(request, info)
-    counts = ((info or {}).get("ptp") or {}).get(wanted["setting"]) or {}
     size = edit_facts.PTP_PAGE_SIZE
     listing = edit_facts.ptp_page(
         code,
@@ -391,7 +387,6 @@ def _ptp_context(
         limit=size,
         other_prefix=wanted["prefix"],
         indicator=wanted["indicator"] or None,
-        known_total=counts.get(f"as_{wanted['role']}"),
     )
     pages = 0
     if listing:
@@ -466,13 +461,7 @@ def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
         )
     snap = Snapshot(as_of)
     answer = snap.in_force("hcpcs")
-    hcpcs = None
-    if answer is not None:
-        hcpcs = row(
-            "SELECT short_description, long_description, add_date, termination_date "
-            "FROM codes_hcpcsmodifier WHERE release_id = %s AND code = %s",
-            [answer.release.id, modifier],
-        )
+    hcpcs = hcpcs_facts.modifier(modifier, snap, snap.in_force)
     table = guidance()
     entries = table.for_modifier(modifier)
     ncci = NCCI_PTP_MODIFIERS.get(modifier)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from medcode.content.descriptions import ContentError
+from medcode.content.fields import check_keys, string
 
 GUIDANCE = Path(__file__).resolve().parent / "modifier_guidance.toml"
 
@@ -75,15 +76,9 @@ def _entry(path: Path, number: int, item: Any, conditions: dict[str, str]) -> Mo
     where = f"{path}: guidance {number}"
     if not isinstance(item, dict):
         raise ContentError(f"{where}: expected a table")
-    unknown = sorted(set(item) - {"modifier", "condition", "why"})
-    if unknown:
-        raise ContentError(f"{where}: unknown key {unknown[0]!r} (known: modifier, condition, why)")
-    values = {}
-    for key in ("modifier", "condition", "why"):
-        value = item.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise ContentError(f"{where}: {key} must be a non-empty string")
-        values[key] = " ".join(value.split())
+    keys = ("modifier", "condition", "why")
+    check_keys(where, item, keys)
+    values = {key: string(where, item, key) for key in keys}
     modifier = values["modifier"].upper()
     if not _MODIFIER.match(modifier):
         raise ContentError(f"{where}: modifier {modifier!r} is not two letters or digits")

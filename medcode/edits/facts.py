@@ -169,13 +169,11 @@ def ptp_page(
     limit: int = PTP_PAGE_SIZE,
     other_prefix: str = "",
     indicator: str | None = None,
-    known_total: int | None = None,
 ) -> dict[str, Any] | None:
     """One page of the PTP edits in force where ``code`` is ``role``, other code ascending.
 
     ``other_prefix`` keeps edits whose other code starts with it; ``indicator`` keeps one
-    modifier indicator ("0" or "1"). ``known_total`` (the unfiltered count, when the caller
-    has it from ``ptp_counts``) saves counting again. None when no table is loaded.
+    modifier indicator ("0" or "1"). None when no table is loaded.
     """
     dataset = PTP_DATASETS[setting]
     if role not in PTP_ROLES:
@@ -186,11 +184,8 @@ def ptp_page(
     parts, note = ptp_releases_in_force(dataset, day, snap.releases(dataset))
     ids = ", ".join(str(part.id) for part in parts)
     other = "column2" if role == "column1" else "column1"
-    where = (
-        f"e.release_id IN ({ids}) AND e.{role} = %s "
-        "AND (e.effective_date IS NULL OR e.effective_date <= %s) "
-        "AND (e.deletion_date IS NULL OR e.deletion_date >= %s) AND e.modifier_indicator <> '9'"
-    )
+    # Both queries read edits_ptpedit alone where ``where`` applies, so its columns need no alias.
+    where = f"e.release_id IN ({ids}) AND e.{role} = %s AND {_PTP_IN_FORCE}"
     params: list[Any] = [code, day, day]
     if other_prefix:
         # Callers pass letters and digits only, so the prefix holds no LIKE wildcard.
@@ -199,15 +194,13 @@ def ptp_page(
     if indicator is not None:
         where += " AND e.modifier_indicator = %s"
         params.append(indicator)
-    if known_total is not None and not other_prefix and indicator is None:
-        total = known_total
-    else:
-        total = _counted(
-            StoreCache().memo,
-            ("ptp_count", ids, code, role, day, other_prefix, indicator),
-            f"SELECT COUNT(*) FROM edits_ptpedit e WHERE {where}",
-            params,
-        )
+    # Same memo key as ptp_counts: the unfiltered total is counted once for both.
+    total = _counted(
+        StoreCache().memo,
+        ("ptp_count", ids, code, role, day, other_prefix, indicator),
+        f"SELECT COUNT(*) FROM edits_ptpedit e WHERE {where}",
+        params,
+    )
     # The page's ids are found from the covering index alone (skipping `offset` entries
     # there is cheap); only the 50 rows shown are then read from the table, for the
     # pre-1996 flag and the rationale. A deep page of 99213's 15,000 edits stays fast.
@@ -258,8 +251,7 @@ def has_ptp_modifier_edits(code: str, snap: Snapshot) -> bool:
         for column in PTP_ROLES:
             if scalar(
                 f"SELECT 1 FROM edits_ptpedit WHERE release_id IN ({ids}) AND {column} = %s "
-                "AND modifier_indicator = '1' AND (effective_date IS NULL OR effective_date <= %s) "
-                "AND (deletion_date IS NULL OR deletion_date >= %s) LIMIT 1",
+                f"AND modifier_indicator = '1' AND {_PTP_IN_FORCE} LIMIT 1",
                 [code, day, day],
             ):
                 return True

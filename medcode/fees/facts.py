@@ -204,8 +204,9 @@ def locality_amounts(
                 f"no Medicare payment locality {locality!r} in {gpci_answer.release.label} "
                 "(write it as MAC-locality, e.g. 13202-01)"
             )
-    status = _main_row(found)["status_code"]
-    main = _rvu_units(_main_row(found))
+    main_row = _main_row(found)
+    status = main_row["status_code"]
+    main = _rvu_units(main_row)
     lines = [_rvu_units(r) for r in found if r["modifier"] in ("", "26", "TC")]
     result: dict[str, Any] = {
         "priced_by_fee_schedule": status in PRICED_STATUS,
