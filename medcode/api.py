@@ -148,12 +148,12 @@ def claims_check(request: HttpRequest) -> Any:
     def bad(message: str, status: int = 400) -> Any:
         return api.create_response(request, {"ok": False, "error": message}, status=status)
 
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES:
-        return bad("the body is larger than 20 MB; split the batch", 413)
     try:
+        # Django refuses a declared or actual size over DATA_UPLOAD_MAX_MEMORY_SIZE before
+        # reading it all; the settings keep that equal to the claim checker's upload limit.
         body = request.body
     except RequestDataTooBig:
-        return bad("the body is larger than 20 MB; split the batch", 413)
+        return bad(f"the body is larger than {MAX_UPLOAD_BYTES >> 20} MB; split the batch", 413)
     fmt = request.GET.get("format") or _body_format(request.content_type or "")
     if fmt is not None and fmt not in FORMATS:
         return bad(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 from medcode.edits.models import AddOnCodeEdit
 from medcode.importers.base import (
@@ -91,7 +91,7 @@ class NcciAoc(Importer):
             if not any(cells):
                 continue
             if len(cells) < 7:
-                raise FieldError("(row)", f"expected 8 columns, got {len(cells)}")
+                raise FieldError("(row)", f"expected 7 or 8 columns, got {len(cells)}")
             stats.rows_read += 1
             yield AddOnCodeEdit, _values(row, cells)
         if not seen_heading:
@@ -130,5 +130,5 @@ def _code(value: object, text: str, field: str) -> str:
 def _date(value: object, text: str, field: str) -> date | None:
     if isinstance(value, date):
         # A workbook that stores a real date instead of CMS's Julian text.
-        return value.date() if hasattr(value, "date") and callable(value.date) else value
+        return value.date() if isinstance(value, datetime) else value
     return parse_julian(text, field)
