@@ -81,9 +81,16 @@ def _code_answer(
     }
 
 
+# A section and a category may share an id (section "C50" holds only category C50), so an
+# entry is found by its code *and* its depth: the code itself is the deepest entry of that id,
+# and a parent is always exactly one level above its child.
 _TABULAR_ENTRY = (
-    "SELECT code, kind, parent_code, title, notes_json FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND code_nodot = %s"
+    "SELECT code, kind, parent_code, depth, title, notes_json FROM icd10_icd10cmtabularentry "
+    "WHERE release_id = %s AND code_nodot = %s ORDER BY depth DESC LIMIT 1"
+)
+_TABULAR_PARENT = (
+    "SELECT code, kind, parent_code, depth, title, notes_json FROM icd10_icd10cmtabularentry "
+    "WHERE release_id = %s AND code_nodot = %s AND depth = %s"
 )
 
 
@@ -106,14 +113,14 @@ def _tabular(code: str, cite: Cite) -> dict[str, Any] | None:
     hierarchy: list[dict[str, Any]] = []
     if not own:
         hierarchy.append(_level(entry))
-    parent = entry["parent_code"]
-    while parent:
-        # Chapters ("4"), sections ("E08-E13") and diags ("E11") never share a code.
-        above = row(_TABULAR_ENTRY, [release_id, parent.replace(".", "")])
+    parent, depth = entry["parent_code"], entry["depth"]
+    # Each step goes one level up, so the walk ends after at most depth steps whatever the data.
+    while parent and depth > 0:
+        above = row(_TABULAR_PARENT, [release_id, parent.replace(".", ""), depth - 1])
         if above is None:
             break
         hierarchy.insert(0, _level(above))
-        parent = above["parent_code"]
+        parent, depth = above["parent_code"], above["depth"]
     result: dict[str, Any] = {
         "title": entry["title"] if own else None,
         "notes": json.loads(entry["notes_json"] or "{}") if own else {},
