@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from medcode.codes.lookup import CodeNotFound, MalformedCode, lookup
+from medcode.releases.budget import BudgetExceeded
+from medcode.releases.dates import BadDate, parse_as_of
 from medcode.releases.models import Release
 
 api = NinjaAPI(title="medcode", version="1", urls_namespace="api")
@@ -26,6 +28,12 @@ def _not_found(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, {"ok": False, "error": str(exc)}, status=404)
 
 
+@api.exception_handler(BudgetExceeded)
+def _over_budget(request: HttpRequest, exc: Exception) -> Any:
+    # A look-up that ran past its time budget was stopped (medcode/releases/budget.py).
+    return api.create_response(request, {"ok": False, "error": str(exc)}, status=503)
+
+
 @api.exception_handler(MalformedCode)
 def _malformed(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
@@ -40,11 +48,16 @@ def releases(request: HttpRequest) -> dict[str, Any]:
 def code(
     request: HttpRequest,
     code: str,
-    date: date | None = None,
+    date: str | None = None,
     system: str | None = None,
     locality: str | None = None,
 ) -> dict[str, Any]:
-    return lookup(code, date or _today(), system=system, locality=locality)
+    """``date``: the date of service as YYYY-MM-DD (default today)."""
+    try:
+        as_of = parse_as_of(date) if date and date.strip() else _today()
+    except BadDate as exc:
+        raise MalformedCode(str(exc)) from None
+    return lookup(code, as_of, system=system, locality=locality)
 
 
 def _today() -> date:

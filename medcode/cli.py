@@ -27,10 +27,12 @@ def _setup() -> None:
 
 
 def _date(text: str) -> date:
+    from medcode.releases.dates import BadDate, parse_as_of
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        return parse_as_of(text)
+    except BadDate as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _print_json(data: Any) -> None:
@@ -157,16 +159,18 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
 def cmd_code(args: argparse.Namespace) -> int:
     from medcode.codes.lookup import CodeNotFound, MalformedCode, lookup
+    from medcode.releases.budget import BudgetExceeded
 
     as_of = args.date or date.today()
     try:
         info = lookup(args.code, as_of, system=args.system, locality=args.locality)
-    except (CodeNotFound, MalformedCode) as exc:
+    except (CodeNotFound, MalformedCode, BudgetExceeded) as exc:
         if args.json:
             _print_json({"ok": False, "error": str(exc), "code": args.code})
         else:
             print(f"error: {exc}", file=sys.stderr)
-        return 2
+        # A look-up stopped by its time budget is our fault, not the input's (exit 3).
+        return 3 if isinstance(exc, BudgetExceeded) else 2
     if args.json:
         _print_json(info)
     else:

@@ -107,3 +107,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"
+
+# The longest a code look-up or code page may read the store before it is stopped with a 503
+# (medcode/releases/budget.py): a look-up takes milliseconds, so only a bug gets near this.
+MEDCODE_LOOKUP_SECONDS = float(os.environ.get("MEDCODE_LOOKUP_SECONDS", "5"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from medcode.releases.dates import BadDate, parse_as_of
 
 PAYERS = ("medicare", "medicaid", "commercial")
 SETTINGS = ("practitioner", "outpatient_hospital", "dme")
@@ -205,8 +206,8 @@ def _whole(value: Any, claim_id: str, line: int, name: str) -> int:
 
 def _date(value: Any, claim_id: str, line: int | None, name: str) -> date:
     try:
-        return date.fromisoformat(str(value))
-    except ValueError:
+        return parse_as_of(str(value))
+    except BadDate:
         raise ClaimError(
             f"expected a date as YYYY-MM-DD, got {value!r}", claim_id, line, name
         ) from None

@@ -27,6 +27,7 @@ from medcode.claims.formats.csv_claims import (
 from medcode.claims.formats.findings_csv import findings_csv
 from medcode.fees.facts import locality_choices
 from medcode.releases.store import Snapshot
+from medcode.releases.dates import BadDate, parse_as_of
 
 START_ROWS = 6
 MAX_ROWS = 50  # a claim line form; bigger claims come as a file
@@ -265,8 +266,8 @@ def _amount(text: str, name: str, claim_id: str) -> float:
 def _localities(day_text: str) -> tuple[tuple[str, str], ...]:
     """The payment localities of the GPCI release in force on the date typed (else today)."""
     try:
-        day = date.fromisoformat(day_text)
-    except ValueError:
+        day = parse_as_of(day_text)
+    except BadDate:
         day = date.today()
     return locality_choices(Snapshot(day).in_force)
 

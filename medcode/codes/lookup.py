@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from medcode.codes import facts as hcpcs_facts
+from medcode.codes import listings
 from medcode.codes.history import code_history
 from medcode.codes.modifiers import modifier_guidance
 from medcode.content import crosswalks_for, description_for
@@ -20,6 +21,7 @@ from medcode.coverage import facts as coverage_facts
 from medcode.edits import facts as edit_facts
 from medcode.fees import facts as fee_facts
 from medcode.icd10 import facts as icd10_facts
+from medcode.releases.budget import time_budget
 from medcode.releases.store import InForce, Snapshot
 
 SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
@@ -88,7 +90,20 @@ def lookup(
     ``locality`` (``MAC-locality``, e.g. ``13202-01``) adds the code's GPCI-adjusted amounts
     there under ``locality_fees``; a locality the GPCI release does not list is MalformedCode.
     ``snap`` (of ``as_of``) lets a caller that reads more from the same releases share it.
+    Runs within the look-up time budget (``medcode.releases.budget``): past it, BudgetExceeded.
     """
+    with time_budget():
+        return _lookup(text, as_of, system=system, locality=locality, snap=snap)
+
+
+def _lookup(
+    text: str,
+    as_of: date,
+    *,
+    system: str | None,
+    locality: str | None,
+    snap: Snapshot | None,
+) -> dict[str, Any]:
     code, systems = candidate_systems(text)
     if system is not None:
         if system not in SYSTEMS:
@@ -107,15 +122,29 @@ def lookup(
             cited[dataset] = answer
         return answer
 
+    listing: list[dict[str, Any]] | None = None
+
+    def listed_only(system: str) -> dict[str, Any] | None:
+        # A code no descriptor file lists may still be named by an MUE, PTP, add-on or fee
+        # file (Q2057, 0583U): it answers, saying which releases list it.
+        nonlocal listing
+        if listing is None:
+            listing = listings.listed_by(code, snap)
+        return listings.listed_only(code, system, snap, cite, listing)
+
     found: list[tuple[dict[str, Any], dict[str, InForce]]] = []
     for candidate in systems:
         cited = {}
         if candidate == "MODIFIER":
             answer = hcpcs_facts.modifier(code, snap, cite)
         elif candidate == "HCPCS":
-            answer = hcpcs_facts.hcpcs(code, snap, cite)
+            answer = hcpcs_facts.hcpcs(code, snap, cite) or listed_only("HCPCS")
         elif candidate == "CPT":
-            answer = fee_facts.cpt(code, snap, cite) or edit_facts.cpt(code, snap, cite)
+            answer = (
+                fee_facts.cpt(code, snap, cite)
+                or edit_facts.cpt(code, snap, cite)
+                or listed_only("CPT")
+            )
         elif candidate == "ICD-10-CM":
             answer = icd10_facts.icd10cm(code, snap, cite)
         else:
@@ -137,6 +166,7 @@ def lookup(
         result["add_on"] = edit_facts.add_on(code, snap, cite)
         result["coverage"] = coverage_facts.ncds_for_procedure(code, snap, cite)
         result["modifiers"] = modifier_guidance(code, result, snap, cite)
+        result["listed_by"] = listing if listing is not None else listings.listed_by(code, snap)
         if locality:
             result["locality_fees"] = _locality_fees(code, snap, cite, locality)
     elif result["system"] == "ICD-10-CM":

@@ -43,6 +43,7 @@ def print_code(info: dict[str, Any], console: Console | None = None) -> None:
     _print_add_on(console, info.get("add_on"))
     _print_coverage(console, info.get("coverage"))
     _print_history(console, info.get("history"))
+    _print_listed_by(console, info.get("listed_by"))
     if info.get("plain_language"):
         console.print(
             f"\n[bold]Plain language[/bold]: {info['plain_language']['title']} "
@@ -190,3 +191,14 @@ def _print_history(console: Console, history: dict[str, Any] | None) -> None:
 
 def _s(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _print_listed_by(console: Console, listing: list[dict[str, Any]] | None) -> None:
+    """Which loaded releases list the code and which do not (codes some files lack)."""
+    if not listing:
+        return
+    having = [e["label"] for e in listing if e["lists_code"]]
+    lacking = [e["label"] for e in listing if not e["lists_code"]]
+    console.print("\n[bold]Listed by[/bold]: " + ("; ".join(having) or "none"))
+    if lacking:
+        console.print("[bold]Not listed by[/bold]: " + "; ".join(lacking))

@@ -9,7 +9,9 @@ htmx, and every form also works as a plain GET of the page itself.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from typing import Any
@@ -31,6 +33,8 @@ from medcode.edits import facts as edit_facts
 from medcode.edits.indicators import NCCI_PTP_MODIFIERS, PTP_MODIFIER_INDICATORS
 from medcode.fees import facts as fee_facts
 from medcode.fees.indicators import STATUS_CODES
+from medcode.releases.dates import BadDate, parse_as_of
+from medcode.releases.budget import BudgetExceeded, time_budget
 from medcode.releases.sql import row
 from medcode.releases.store import Snapshot
 
@@ -64,10 +68,9 @@ def _as_of(request: HttpRequest) -> date:
     if not text:
         return date.today()
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        shown = text if len(text) <= 20 else text[:20] + "…"
-        raise BadRequest(f"date {shown!r} is not a date: write it as YYYY-MM-DD") from None
+        return parse_as_of(text)
+    except BadDate as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _problem(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -77,6 +80,20 @@ def _problem(request: HttpRequest, status: int, title: str, message: str) -> Htt
         {"title": title, "message": message, "status": status},
         status=status,
     )
+
+
+def _budgeted(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Run a page within the look-up time budget; past it, a 503 page says what happened."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            with time_budget(what="page"):
+                return view(request, *args, **kwargs)
+        except BudgetExceeded as exc:
+            return _problem(request, 503, "Taking too long", str(exc))
+
+    return wrapper
 
 
 def _query(**params: Any) -> str:
@@ -101,6 +118,7 @@ def _labels(info: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # --- the code page -------------------------------------------------------------------------
 
 
+@_budgeted
 def code_page(request: HttpRequest, code: str) -> HttpResponse:
     try:
         as_of = _as_of(request)
@@ -313,6 +331,7 @@ def _chart(localities: list[dict[str, Any]], chosen: str) -> list[dict[str, Any]
     return chart
 
 
+@_budgeted
 def fees_partial(request: HttpRequest, code: str) -> HttpResponse:
     """The fee part after a locality is chosen, or (``?chart=1``) the chart of every locality."""
     try:
@@ -424,6 +443,7 @@ def _ptp_context(
     }
 
 
+@_budgeted
 def edits_partial(request: HttpRequest, code: str) -> HttpResponse:
     try:
         as_of = _as_of(request)
@@ -445,6 +465,7 @@ def edits_partial(request: HttpRequest, code: str) -> HttpResponse:
 # --- modifier pages ------------------------------------------------------------------------
 
 
+@_budgeted
 def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
     try:
         as_of = _as_of(request)
@@ -500,6 +521,7 @@ def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
 NCD_PAGE_SIZE = 100
 
 
+@_budgeted
 def ncd_page(request: HttpRequest, number: str) -> HttpResponse:
     """Every ICD-10-CM code an NCD lists, 100 a page, filterable by code prefix."""
     try:

@@ -78,6 +78,9 @@ def _code_answer(
         "status": status,
         flag: bool(shown["flag"]),
         "releases_listing_code": [ref.version for ref in having],
+        "releases_not_listing_code": [
+            ref.version for ref in snap.releases(dataset) if ref.id not in by_release
+        ],
     }
 
 

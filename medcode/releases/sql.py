@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import connection
 
+from medcode.releases import budget
 from medcode.releases.store import InForce, to_date
 
 __all__ = ["Cite", "iso", "row", "rows", "scalar", "to_date"]
@@ -16,6 +17,7 @@ Cite = Callable[[str], InForce | None]
 
 
 def rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    budget.check()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
@@ -28,6 +30,7 @@ def row(sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
 
 
 def scalar(sql: str, params: Sequence[Any] = ()) -> Any:
+    budget.check()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchone()

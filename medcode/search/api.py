@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from medcode.releases.dates import BadDate, parse_as_of
 from medcode.search.engine import SearchError, search
 
 router = Router(tags=["search"])
@@ -24,11 +25,11 @@ def parse_params(
     Parsed here rather than by type hints so that every bad value gets the same 400 answer.
     """
     as_of = datetime.date.today()
-    if date:
+    if date and date.strip():
         try:
-            as_of = datetime.date.fromisoformat(date.strip())
-        except ValueError:
-            raise SearchError(f"date must be YYYY-MM-DD, got {date[:40]!r}") from None
+            as_of = parse_as_of(date)
+        except BadDate as exc:
+            raise SearchError(str(exc)) from None
     count = 20
     if limit not in (None, ""):
         try:
