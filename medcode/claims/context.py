@@ -143,6 +143,21 @@ TABLES: dict[str, _Table] = {
         "procedure",
         dated=True,
     ),
+    # Whether the add-on code file lists a code at all (as add-on or primary), for VAL001.
+    "aoc_addon_listed": _Table(
+        "SELECT DISTINCT addon_code FROM edits_addoncodeedit "
+        "WHERE release_id = %s AND addon_code IN ({marks})",
+        "addon_code",
+        _exists,
+        "procedure",
+    ),
+    "aoc_primary_listed": _Table(
+        "SELECT DISTINCT primary_code FROM edits_addoncodeedit "
+        "WHERE release_id = %s AND primary_code IN ({marks})",
+        "primary_code",
+        _exists,
+        "procedure",
+    ),
 }
 
 _PTP_SQL = (
@@ -362,8 +377,14 @@ class ClaimContext:
         return Source(dataset, label, detail)
 
     def known_code(self, code: str) -> bool:
-        """Whether any loaded CMS table lists the procedure code."""
-        return bool(self.hcpcs(code) or self.rvu(code, "") or self.mue(code))
+        """Whether a CMS table in force lists the procedure code (HCPCS, PFS, MUE, add-on)."""
+        return bool(
+            self.hcpcs(code)
+            or self.rvu(code, "")
+            or self.mue(code)
+            or self._ask("aoc_addon_listed", "ncci_aoc", code, False)
+            or self._ask("aoc_primary_listed", "ncci_aoc", code, False)
+        )
 
     def _ask(self, table: str, dataset: str, code: str, missing: Any) -> Any:
         """The answer of ``table`` for ``code`` in ``dataset``'s release in force (``missing``

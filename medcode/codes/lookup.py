@@ -29,8 +29,10 @@ SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 _CPT = re.compile(r"^\d{4}[0-9A-Z]$")  # 99213, 0001A, 0075T, 1010F, 0001U
 _HCPCS = re.compile(r"^[A-V]\d{4}$")
-_ICD10CM = re.compile(r"^[A-Z]\d[A-Z0-9]([A-Z0-9]{1,4})?$")
-_ICD10PCS = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
+# A letter, then a digit (E11) or, since FY2026, a letter and a digit (QA0, QA00101).
+_ICD10CM = re.compile(r"^[A-Z](\d[A-Z0-9]|[A-Z]\d)([A-Z0-9]{1,4})?$")
+# Seven characters, or a three-character table header of the order file (001, 0DT, B02).
+_ICD10PCS = re.compile(r"^([0-9A-HJ-NP-Z]{7}|[0-9BCDFGHX][0-9A-HJ-NP-Z]{2})$")
 
 
 class MalformedCode(ValueError):
