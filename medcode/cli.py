@@ -69,9 +69,11 @@ def cmd_data_load(args: argparse.Namespace) -> int:
     progress, update = _progress_printer()
     if progress is not None:
         with progress:
-            outcomes = load_paths(args.paths, replace=args.replace, progress=update)
+            outcomes = load_paths(
+                args.paths, replace=args.replace, progress=update, force=args.force
+            )
     else:
-        outcomes = load_paths(args.paths, replace=args.replace)
+        outcomes = load_paths(args.paths, replace=args.replace, force=args.force)
     return _report_outcomes(outcomes, args.json)
 
 
@@ -308,6 +310,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     load.add_argument(
         "--replace", action="store_true", help="replace a release loaded from another file"
+    )
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="with --replace: replace a release even by a file with under 90%% of its rows",
     )
     load.add_argument("--json", action="store_true", help="print the outcome as JSON")
     load.set_defaults(func=cmd_data_load)

@@ -263,19 +263,33 @@ def text_lines(
 ) -> Iterator[str]:
     """Yield each line without its line ending, keeping ``stats.line`` current.
 
-    A truncated gzip or zip member raises ``LoadError`` naming the last line read.
+    A truncated gzip or zip member raises ``LoadError`` naming the last line read, and so
+    does a last line without a line ending (once the importer has read it, so that a
+    more precise complaint about its fields comes first).
     """
     with source.open() as f:
         line_no = 0
+        ended = True
         try:
             for raw in f:
                 line_no += 1
                 stats.line = line_no
+                ended = raw.endswith(b"\n") or not raw.strip()
                 yield decode_line(raw.rstrip(b"\r\n"), line_no, fallback=fallback)
         except (EOFError, zlib.error, zipfile.BadZipFile, OSError) as exc:
             raise LoadError(
                 source.name, f"file is truncated or corrupt after this line ({exc})", line_no
             ) from None
+        if not ended:
+            raise LoadError(source.name, UNTERMINATED, line_no)
+
+
+#: Every CMS text file ends its last record with a line ending; a file cut mid-row does not,
+#: and its last row may still have the right number of fields (issue 8: a cut MUE table loaded
+#: half its edits without a word). So a last line without one rejects the file.
+UNTERMINATED = (
+    "the last line has no line ending: the file was cut off mid-row (download it again)"
+)
 
 
 # --- parsing values ------------------------------------------------------------------------

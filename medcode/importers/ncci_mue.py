@@ -124,7 +124,7 @@ class NcciMue(Importer):
                 continue
             if not any(cell.strip() for cell in record):
                 continue
-            if len(record) < 4:
+            if len(record) != 4:
                 raise FieldError("(record)", f"expected 4 columns, got {len(record)}")
             stats.rows_read += 1
             yield MueEdit, _values(record)

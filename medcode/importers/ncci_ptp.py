@@ -24,6 +24,7 @@ from datetime import date
 
 from medcode.edits.models import PtpEdit, PtpRationale
 from medcode.importers.base import (
+    UNTERMINATED,
     FieldError,
     Importer,
     LoadError,
@@ -251,8 +252,10 @@ def _blocks(source: Source, stats: LoadStats) -> Iterator[str]:
                 block = data[:cut]
                 yield _decode(block, first_line, stats)
                 first_line += block.count(b"\n") + 1
-            if rest:
+            if rest.strip():
                 yield _decode(rest, first_line, stats)
+                # CMS ends every line; a file cut mid-row does not (see base.UNTERMINATED).
+                raise LoadError(source.name, UNTERMINATED, first_line + rest.count(b"\n"))
         except (EOFError, zlib.error, zipfile.BadZipFile, OSError) as exc:
             raise LoadError(
                 source.name,

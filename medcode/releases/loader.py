@@ -103,9 +103,16 @@ def recognize(source: Source) -> Importer | LoadError | None:
 
 
 def load_paths(
-    paths: Iterable[Path], *, replace: bool = False, progress: Progress | None = None
+    paths: Iterable[Path],
+    *,
+    replace: bool = False,
+    progress: Progress | None = None,
+    force: bool = False,
 ) -> list[Outcome]:
-    """Load every recognized file under ``paths``; each file succeeds or fails on its own."""
+    """Load every recognized file under ``paths``; each file succeeds or fails on its own.
+
+    ``force`` lets ``replace`` swap in a file with far fewer rows (see REPLACE_MIN_SHARE).
+    """
     outcomes: list[Outcome] = []
     changed: set[str] = set()
     for item in discover(paths):
@@ -122,7 +129,7 @@ def load_paths(
             else:
                 outcomes.append(Outcome(item.name, "failed", str(found)))
         else:
-            outcome = load_source(item, found, replace=replace, progress=progress)
+            outcome = load_source(item, found, replace=replace, progress=progress, force=force)
             outcomes.append(outcome)
             if outcome.status == "loaded":
                 changed.update(model._meta.db_table for model in found.models)
@@ -153,18 +160,24 @@ def load_source(
     *,
     replace: bool = False,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> Outcome:
     """Load one file as a release. Errors come back as a ``failed`` outcome, never half-stored."""
     if isinstance(importer, str):
         importer = get_importer(importer)
     try:
-        return _load(source, importer, replace=replace, progress=progress)
+        return _load(source, importer, replace=replace, progress=progress, force=force)
     except LoadError as exc:
         return Outcome(source.name, "failed", str(exc))
 
 
 def _load(
-    source: Source, importer: Importer, *, replace: bool, progress: Progress | None
+    source: Source,
+    importer: Importer,
+    *,
+    replace: bool,
+    progress: Progress | None,
+    force: bool = False,
 ) -> Outcome:
     started = time.perf_counter()
     head = source.head()
@@ -225,6 +238,8 @@ def _load(
             raise LoadError(
                 source.name, f"no data rows found: not a complete {importer.description}"
             )
+        if existing is not None and not force:
+            _refuse_shrinking(source, existing, writer.rows)
         release.rows_read = stats.rows_read
         release.rows_loaded = writer.rows
         release.rows_rejected = stats.rows_rejected
@@ -235,6 +250,23 @@ def _load(
         progress(source, writer.rows)
     verb = "replaced" if existing is not None else "loaded"
     return Outcome(source.name, "loaded", f"{verb} {info.label}: {writer.rows:,} rows", release)
+
+
+#: A replacement with fewer rows than this share of the release it replaces is refused
+#: unless forced: CMS's quarterly files change by a few percent, a file cut short by half.
+REPLACE_MIN_SHARE = 0.9
+
+
+def _refuse_shrinking(source: Source, existing: Release, rows: int) -> None:
+    """Raise (rolling the replacement back) when ``rows`` is far below the release's own."""
+    if rows >= REPLACE_MIN_SHARE * existing.rows_loaded:
+        return
+    raise LoadError(
+        source.name,
+        f"has {rows:,} rows, fewer than {REPLACE_MIN_SHARE:.0%} of the {existing.rows_loaded:,} "
+        f"rows of {existing.label} ({existing.source_name}) it would replace; the file may be "
+        "cut short. Nothing was changed; use --force to replace it anyway",
+    )
 
 
 def delete_release(release: Release) -> None:
