@@ -8,7 +8,7 @@ where in the file the bad value sits (``at``: a CSV row, an X12 segment and elem
 
 from __future__ import annotations
 
-from medcode.claims.claim import Claim, ClaimError
+from medcode.claims.claim import Claim, ClaimError, shown
 
 FORMATS = ("json", "csv", "x12")
 # Web uploads and API bodies beyond this are refused with a clear message, not read.
@@ -57,7 +57,7 @@ def read_claims(
         from medcode.claims.formats.x12_837p import read_837p
 
         return read_837p(data, locality=locality, payer=payer)
-    raise ClaimError(f"unknown claim format {format!r}; expected one of {', '.join(FORMATS)}")
+    raise ClaimError(f"unknown claim format {shown(format)}; expected one of {', '.join(FORMATS)}")
 
 
 def relocated(exc: ClaimError, at: str) -> ClaimError:
