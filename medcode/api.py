@@ -144,6 +144,7 @@ def claims_check(request: HttpRequest) -> Any:
     from medcode.claims.claim import ClaimError
     from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
     from medcode.claims.formats.findings_csv import findings_csv
+    from medcode.claims.limits import claims_per_request
 
     def bad(message: str, status: int = 400) -> Any:
         return api.create_response(request, {"ok": False, "error": message}, status=status)
@@ -163,6 +164,7 @@ def claims_check(request: HttpRequest) -> Any:
             fmt,
             locality=request.GET.get("locality") or None,
             payer=request.GET.get("payer") or None,
+            max_claims=claims_per_request(),
         )
         result = check_claims(claims)
     except ClaimError as exc:

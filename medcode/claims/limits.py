@@ -62,7 +62,7 @@ def bounded_findings(
     if len(grouped) > limit:
         left_out = sum(f.get("count", 1) for f in grouped[limit:])
         note = (
-            f"{left_out:,} more findings are not shown: a claim shows at most {limit} "
+            f"{left_out:,} more finding(s) not shown: a claim shows at most {limit} "
             "(setting MEDCODE_CLAIM_MAX_FINDINGS)"
         )
         grouped = grouped[:limit]
