@@ -326,16 +326,18 @@ class _Reader:
 
     def _service(self, sv1: Segment, claim: _Claim) -> dict[str, Any]:
         claim_id = claim.data["id"]
+        number = len(claim.lines)  # its LX came just before
         procedure = [p.strip() for p in _components(sv1, 1)]
         if len(procedure) < 2 or not procedure[1]:
             raise ClaimError(
-                "expected a procedure like HC:97110:GP", claim_id, field="code", at=sv1.where(1)
+                "expected a procedure like HC:97110:GP", claim_id, number, "code", at=sv1.where(1)
             )
         if procedure[0].upper() not in ("HC", "WK"):
             raise ClaimError(
                 f"qualifier {shown(procedure[0])} is not HC (HCPCS/CPT)",
                 claim_id,
-                field="code",
+                number,
+                "code",
                 at=sv1.where(1, 1),
             )
         # SV1-01-7 is a free-text description, not a modifier.
@@ -347,7 +349,8 @@ class _Reader:
             raise ClaimError(
                 f"expected a quantity (a decimal number), got {shown(quantity_text)}",
                 claim_id,
-                field="units",
+                number,
+                "units",
                 at=sv1.where(4),
             )
         quantity = float(quantity_text)
@@ -362,7 +365,8 @@ class _Reader:
             raise ClaimError(
                 f"expected UN (units) or MJ (minutes), got {shown(unit)}",
                 claim_id,
-                field="units",
+                number,
+                "units",
                 at=sv1.where(3),
             )
         if sv1.get(7):
