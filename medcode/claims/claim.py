@@ -23,7 +23,6 @@ MAX_TEXT = {"id": 80, "code": 20, "modifiers": 10, "diagnoses": 20, "locality": 
 MAX_TEXT_DEFAULT = 40
 # C0 and C1 control characters and DEL (terminal escape sequences start with one) and the
 # Unicode bidirectional overrides, which reorder what a reader sees.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
@@ -147,7 +146,7 @@ def parse_claim(data: Any, fallback_id: str = "1") -> Claim:
         raise ClaimError(
             'expected an object like {"pt_slp": 0, "ot": 0}', claim_id, field="therapy_amounts"
         )
-    diagnoses = [_text(d, claim_id, None, "diagnoses") for d in diagnoses]
+    diagnoses = [_text(d.strip(), claim_id, None, "diagnoses") for d in diagnoses]
     raw_lines = need("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
         raise ClaimError("expected a non-empty list of lines", claim_id, field="lines")
@@ -206,7 +205,7 @@ def _line(raw: Any, number: int, claim_id: str, diagnosis_count: int) -> ClaimLi
         raise ClaimError(
             f"at most {MAX_MODIFIERS} modifiers fit on a claim line", claim_id, number, "modifiers"
         )
-    modifiers = [_text(m, claim_id, number, "modifiers") for m in modifiers]
+    modifiers = [_text(m.strip(), claim_id, number, "modifiers") for m in modifiers]
     units = _whole(raw.get("units", 1), claim_id, number, "units")
     if units < 1:
         raise ClaimError(f"expected at least 1 unit, got {units}", claim_id, number, "units")
@@ -284,20 +283,16 @@ def _text(value: str, claim_id: str, line: int | None, name: str) -> str:
     control characters and bidi overrides (a terminal or a page would act on them), and text
     longer than any value of the field (``MAX_TEXT``).
     """
-    bad = _SURROGATE.search(value)
+    bad = _UNSAFE.search(value)
     if bad:
-        raise ClaimError(
-            f"{shown(value)}: U+{ord(bad.group()):04X} at character {bad.start() + 1} is half "
-            "of a UTF-16 surrogate pair, not a character",
-            claim_id,
-            line,
-            name,
+        char = bad.group()
+        what = (
+            "is half of a UTF-16 surrogate pair, not a character"
+            if _SURROGATE.match(char)
+            else "is a control or text-direction character, which cannot be in a claim"
         )
-    bad = _CONTROL.search(value)
-    if bad:
         raise ClaimError(
-            f"{shown(value)}: the control character U+{ord(bad.group()):04X} at character "
-            f"{bad.start() + 1} cannot be in a claim",
+            f"{shown(value)}: U+{ord(char):04X} at character {bad.start() + 1} {what}",
             claim_id,
             line,
             name,

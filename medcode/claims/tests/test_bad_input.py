@@ -74,7 +74,7 @@ CASES = [
     (
         "an escape sequence in a claim id",
         claim_json(id="\x1b]8;;http://x\x07c1"),
-        "claim 1, field 'id': '\\x1b]8;;http://x\\x07c1': the control character U+001B",
+        "claim 1, field 'id': '\\x1b]8;;http://x\\x07c1': U+001B at character 1 is a control",
     ),
     ("infinite units", claim_json(line_units=float("inf")), "got inf"),
     ("a date that is a list", claim_json(date_of_service=[1]), "got a list"),
