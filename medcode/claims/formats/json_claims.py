@@ -12,19 +12,25 @@ from medcode.claims.formats import decode
 def read_json(data: bytes | str) -> list[Claim]:
     text = decode(data)
     try:
-        parsed = json.loads(text, parse_int=_integer)
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                raise
+            # An integer over Python's 4,300 digits: read again, that number as a LongNumber,
+            # so that the field holding it is named (only here: the hook costs on every number).
+            parsed = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise ClaimError(
             f"not valid JSON ({exc.msg}, column {exc.colno})", at=f"line {exc.lineno}"
         ) from None
     except RecursionError:
         # A claim nests five deep; arrays or objects nested by the thousand are not claims.
-        parsed = None
-    if parsed is None or _too_deep(parsed):
+        # (Less deep ones are read and refused field by field: the checks never recurse.)
         raise ClaimError(
             f"not a claim: arrays or objects are nested more than {MAX_DEPTH} deep",
             at=_deep_at(text),
-        )
+        ) from None
     if isinstance(parsed, list) and not parsed:
         raise ClaimError("the list of claims is empty")
     return parse_claims(parsed)
@@ -32,25 +38,6 @@ def read_json(data: bytes | str) -> list[Claim]:
 
 #: A list of claims -> claim -> lines -> line -> modifiers is five deep; room to spare.
 MAX_DEPTH = 10
-
-
-def _too_deep(value: object) -> bool:
-    """Whether ``value`` nests lists and objects more than MAX_DEPTH deep (checked without
-    recursion, so that nothing later recurses through it: str() of a list nested 900 deep does).
-    """
-    level = [value] if isinstance(value, dict | list) else []
-    depth = 0
-    while level:
-        depth += 1
-        if depth > MAX_DEPTH:
-            return True
-        level = [
-            child
-            for item in level
-            for child in (item.values() if isinstance(item, dict) else item)  # type: ignore[attr-defined]
-            if isinstance(child, dict | list)
-        ]
-    return False
 
 
 class LongNumber:
