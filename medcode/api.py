@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from medcode.codes.lookup import CodeNotFound, MalformedCode, lookup
 from medcode.releases.budget import BudgetExceeded
@@ -37,6 +38,19 @@ def _over_budget(request: HttpRequest, exc: Exception) -> Any:
 @api.exception_handler(MalformedCode)
 def _malformed(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    # A parameter of the wrong form (``?date=2026-13-45``) is a 400 with the one error shape
+    # (``ok``, ``error``), like every other bad input; ``detail`` keeps django-ninja's list.
+    first = exc.errors[0] if exc.errors else {}
+    where = ".".join(str(part) for part in first.get("loc", ())[1:]) or "request"
+    message = f"{where}: {first.get('msg', 'invalid')}"
+    detail = [{k: e.get(k) for k in ("loc", "msg", "type")} for e in exc.errors]
+    return api.create_response(
+        request, {"ok": False, "error": message, "detail": detail}, status=400
+    )
 
 
 @api.get("/releases", summary="The loaded CMS releases")
@@ -157,6 +171,7 @@ def claims_check(request: HttpRequest) -> Any:
     from medcode.claims.claim import ClaimError
     from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
     from medcode.claims.formats.findings_csv import findings_csv
+    from medcode.claims.limits import claims_per_request
 
     def bad(message: str, status: int = 400) -> Any:
         return api.create_response(request, {"ok": False, "error": message}, status=status)
@@ -176,6 +191,7 @@ def claims_check(request: HttpRequest) -> Any:
             fmt,
             locality=request.GET.get("locality") or None,
             payer=request.GET.get("payer") or None,
+            max_claims=claims_per_request(),
         )
         result = check_claims(claims)
     except ClaimError as exc:

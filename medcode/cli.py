@@ -296,10 +296,20 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- exit codes (issue 8): the same for every command ---
+EXIT_CODES = """exit codes:
+  0  done; for check: no finding is an error
+  1  check: some finding is an error (data load/fetch: a file failed)
+  2  bad input: arguments, a claim file or a code (the message names claim, line and field)
+  3  internal error: a bug in medcode (MEDCODE_TRACEBACK=1 prints the traceback)"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medcode",
         description="Medical coding reference from CMS's own files, as of a date of service.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -353,7 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
     code.set_defaults(func=cmd_code)
 
     check = commands.add_parser(
-        "check", help="check claims (JSON, CSV or X12 837P) for denials before the payer does"
+        "check",
+        help="check claims (JSON, CSV or X12 837P) for denials before the payer does",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument(
         "file",
@@ -416,8 +429,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _setup()
-    return int(args.func(args))
+    try:
+        _setup()
+        return int(args.func(args))
+    except Exception as exc:
+        # A bug, not bad input (which each command answers with exit 2): a short message and
+        # exit 3, so that scripts can tell it from "the claims have errors" (1).
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    import traceback
+
+    from medcode.claims.claim import printable
+
+    print(
+        f"medcode: internal error ({type(exc).__name__}: {printable(str(exc), 200)}). "
+        "This is a bug in medcode, not in the input; MEDCODE_TRACEBACK=1 prints where.",
+        file=sys.stderr,
+    )
+    if os.environ.get("MEDCODE_TRACEBACK"):
+        traceback.print_exc()
+    return 3
 
 
 if __name__ == "__main__":

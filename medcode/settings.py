@@ -111,3 +111,11 @@ LANGUAGE_CODE = "en-us"
 # The longest a code look-up or code page may read the store before it is stopped with a 503
 # (medcode/releases/budget.py): a look-up takes milliseconds, so only a bug gets near this.
 MEDCODE_LOOKUP_SECONDS = float(os.environ.get("MEDCODE_LOOKUP_SECONDS", "5"))
+
+# --- Claim checker limits (docs/claims.md, "Limits") ---
+# Lines per claim: 837P allows 50 service lines per claim. Claims per API request or web
+# upload (the CLI reads any number, 200 at a time). Findings shown per claim: past it, findings
+# of one rule on one CMS row are grouped with a count.
+MEDCODE_CLAIM_MAX_LINES = int(os.environ.get("MEDCODE_CLAIM_MAX_LINES", "50"))
+MEDCODE_CLAIMS_PER_REQUEST = int(os.environ.get("MEDCODE_CLAIMS_PER_REQUEST", "10000"))
+MEDCODE_CLAIM_MAX_FINDINGS = int(os.environ.get("MEDCODE_CLAIM_MAX_FINDINGS", "100"))

@@ -10,6 +10,7 @@ from typing import Any
 
 from medcode.claims.claim import Claim
 from medcode.claims.context import ClaimContext, StoreCache
+from medcode.claims.limits import bounded_findings
 from medcode.claims.payment import line_prices
 from medcode.claims.registry import RULES
 from medcode.claims.rules.base import Finding
@@ -31,6 +32,7 @@ def check_claim(
         if rule.applies(ctx):
             findings.extend(rule.check(ctx))
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.lines, f.rule))
+    shown, limit_note = bounded_findings(findings)
     prices = line_prices(ctx)
     lines = []
     for line in claim.lines:
@@ -46,10 +48,11 @@ def check_claim(
     priced = [line["allowed_amount"] for line in lines if line["allowed_amount"] is not None]
     return {
         "id": claim.id,
-        "findings": [f.to_dict() for f in findings],
+        "findings": shown,
         "lines": lines,
         "total_allowed": float(sum(Decimal(str(a)) for a in priced)) if priced else None,
-        "notes": [answer.note for answer in ctx.consulted.values() if answer.note],
+        "notes": [answer.note for answer in ctx.consulted.values() if answer.note]
+        + ([limit_note] if limit_note else []),
     }
 
 

@@ -6,14 +6,47 @@ claim, the line and the field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from medcode.claims.limits import max_lines
 from medcode.releases.dates import BadDate, parse_as_of
 
 PAYERS = ("medicare", "medicaid", "commercial")
 SETTINGS = ("practitioner", "outpatient_hospital", "dme")
 MAX_MODIFIERS = 4
+# Text fields longer than this are not what they claim to be (a HCPCS code has 5 characters,
+# an ICD-10-CM code 8 with its dot, an 837P claim id at most 38): refused before any look-up,
+# so a megabyte "code" is never echoed back in findings.
+MAX_TEXT = {"id": 80, "code": 20, "modifiers": 10, "diagnoses": 20, "locality": 20}
+MAX_TEXT_DEFAULT = 40
+# C0 and C1 control characters and DEL (terminal escape sequences start with one) and the
+# Unicode bidirectional overrides, which reorder what a reader sees.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """``text`` as it may be shown anywhere (terminal, page, log): control characters, bidi
+    overrides and lone surrogates as escapes (``\\x1b``, ``\\udfff``), cut at ``limit``."""
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """A value as an error message quotes it: its repr (escapes and all), cut to ``limit``."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to write out (Python's 4,300-digit limit)
+        return "a number too long to show"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class ClaimError(ValueError):
@@ -34,7 +67,7 @@ class ClaimError(ValueError):
         self.at = at
         where = [at] if at else []
         if claim is not None:
-            where.append(f"claim {claim}")
+            where.append(f"claim {printable(claim)}")
         if line is not None:
             where.append(f"line {line}")
         if field is not None:
@@ -81,22 +114,29 @@ def parse_claims(data: Any) -> list[Claim]:
 def parse_claim(data: Any, fallback_id: str = "1") -> Claim:
     if not isinstance(data, dict):
         raise ClaimError("expected a claim as a JSON object", claim=fallback_id)
-    claim_id = str(data.get("id") or fallback_id)
+    raw_id = data.get("id") or fallback_id
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
+        raise ClaimError(f"expected text, got {shown(raw_id)}", fallback_id, field="id")
+    claim_id = _text(str(raw_id), fallback_id, None, "id")
 
     def need(name: str) -> Any:
         if data.get(name) in (None, ""):
             raise ClaimError("is missing", claim=claim_id, field=name)
         return data[name]
 
-    payer = str(need("payer")).lower()
+    payer = need("payer")
+    payer = payer.lower() if isinstance(payer, str) else payer
     if payer not in PAYERS:
         raise ClaimError(
-            f"expected one of {', '.join(PAYERS)}, got {payer!r}", claim_id, field="payer"
+            f"expected one of {', '.join(PAYERS)}, got {shown(payer)}", claim_id, field="payer"
         )
-    setting = str(data.get("setting") or "practitioner").lower()
+    setting = data.get("setting") or "practitioner"
+    setting = setting.lower() if isinstance(setting, str) else setting
     if setting not in SETTINGS:
         raise ClaimError(
-            f"expected one of {', '.join(SETTINGS)}, got {setting!r}", claim_id, field="setting"
+            f"expected one of {', '.join(SETTINGS)}, got {shown(setting)}",
+            claim_id,
+            field="setting",
         )
     dos = _date(need("date_of_service"), claim_id, None, "date_of_service")
     diagnoses = data.get("diagnoses") or []
@@ -107,9 +147,20 @@ def parse_claim(data: Any, fallback_id: str = "1") -> Claim:
         raise ClaimError(
             'expected an object like {"pt_slp": 0, "ot": 0}', claim_id, field="therapy_amounts"
         )
+    diagnoses = [_text(d.strip(), claim_id, None, "diagnoses") for d in diagnoses]
     raw_lines = need("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
         raise ClaimError("expected a non-empty list of lines", claim_id, field="lines")
+    most = max_lines()
+    if len(raw_lines) > most:
+        raise ClaimError(
+            f"the claim has {len(raw_lines):,} lines; a claim holds at most {most} (837P's "
+            "limit; setting MEDCODE_CLAIM_MAX_LINES): split it into claims of at most "
+            f"{most} lines",
+            claim_id,
+            most + 1,
+            "lines",
+        )
     lines = tuple(
         _line(raw, number, claim_id, len(diagnoses))
         for number, raw in enumerate(raw_lines, start=1)
@@ -117,13 +168,22 @@ def parse_claim(data: Any, fallback_id: str = "1") -> Claim:
     locality = data.get("locality")
     if locality is not None and (not isinstance(locality, str) or "-" not in locality):
         raise ClaimError("expected MAC-locality, e.g. 10112-00", claim_id, field="locality")
+    if locality is not None:
+        locality = _text(locality, claim_id, None, "locality")
+    place = data.get("place_of_service")
+    if place not in (None, "") and (isinstance(place, bool) or not isinstance(place, str | int)):
+        raise ClaimError(
+            f"expected a place-of-service code, got {shown(place)}",
+            claim_id,
+            field="place_of_service",
+        )
     return Claim(
         id=claim_id,
         payer=payer,
         setting=setting,
         date_of_service=dos,
         lines=lines,
-        place_of_service=str(data["place_of_service"]) if data.get("place_of_service") else None,
+        place_of_service=_text(str(place), claim_id, None, "place_of_service") if place else None,
         locality=locality,
         diagnoses=tuple(d.strip().upper().replace(".", "") for d in diagnoses),
         therapy_amounts={str(k): _amount(v, claim_id, k) for k, v in amounts.items()},
@@ -136,6 +196,7 @@ def _line(raw: Any, number: int, claim_id: str, diagnosis_count: int) -> ClaimLi
     code = raw.get("code")
     if not isinstance(code, str) or not code.strip():
         raise ClaimError("is missing", claim_id, number, "code")
+    code = _text(code.strip(), claim_id, number, "code")
     modifiers = raw.get("modifiers") or []
     if not isinstance(modifiers, list) or not all(isinstance(m, str) for m in modifiers):
         raise ClaimError(
@@ -145,6 +206,7 @@ def _line(raw: Any, number: int, claim_id: str, diagnosis_count: int) -> ClaimLi
         raise ClaimError(
             f"at most {MAX_MODIFIERS} modifiers fit on a claim line", claim_id, number, "modifiers"
         )
+    modifiers = [_text(m.strip(), claim_id, number, "modifiers") for m in modifiers]
     units = _whole(raw.get("units", 1), claim_id, number, "units")
     if units < 1:
         raise ClaimError(f"expected at least 1 unit, got {units}", claim_id, number, "units")
@@ -186,7 +248,7 @@ def _line(raw: Any, number: int, claim_id: str, diagnosis_count: int) -> ClaimLi
 def _amount(value: Any, claim_id: str, key: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e9:
         raise ClaimError(
-            f"expected an amount in dollars of 0 or more for {key!r}, got {value!r}",
+            f"expected an amount in dollars of 0 or more for {shown(key)}, got {shown(value)}",
             claim_id,
             field="therapy_amounts",
         )
@@ -200,14 +262,49 @@ def _whole(value: Any, claim_id: str, line: int, name: str) -> int:
         or not -1e9 < value < 1e9  # also refuses NaN and infinity, which int() cannot take
         or int(value) != value
     ):
-        raise ClaimError(f"expected a whole number, got {value!r}", claim_id, line, name)
+        raise ClaimError(f"expected a whole number, got {shown(value)}", claim_id, line, name)
     return int(value)
 
 
 def _date(value: Any, claim_id: str, line: int | None, name: str) -> date:
     try:
-        return parse_as_of(str(value))
+        if not isinstance(value, str):
+            raise BadDate(value)
+        return parse_as_of(value)
     except BadDate:
         raise ClaimError(
-            f"expected a date as YYYY-MM-DD, got {value!r}", claim_id, line, name
+            f"expected a date as YYYY-MM-DD, got {shown(value)}", claim_id, line, name
         ) from None
+
+
+def _text(value: str, claim_id: str, line: int | None, name: str) -> str:
+    """``value`` when it is text a claim field can hold; else a ClaimError naming the field.
+
+    Refused: lone surrogates (``"\\udfff"`` in JSON; they cannot be stored, sent or printed),
+    control characters and bidi overrides (a terminal or a page would act on them), and text
+    longer than any value of the field (``MAX_TEXT``).
+    """
+    # Printable ASCII (nearly every value) holds none of them; checked at C speed first.
+    bad = None if value.isascii() and value.isprintable() else _UNSAFE.search(value)
+    if bad:
+        char = bad.group()
+        what = (
+            "is half of a UTF-16 surrogate pair, not a character"
+            if _SURROGATE.match(char)
+            else "is a control or text-direction character, which cannot be in a claim"
+        )
+        raise ClaimError(
+            f"{shown(value)}: U+{ord(char):04X} at character {bad.start() + 1} {what}",
+            claim_id,
+            line,
+            name,
+        )
+    most = MAX_TEXT.get(name, MAX_TEXT_DEFAULT)
+    if len(value) > most:
+        raise ClaimError(
+            f"{shown(value)} has {len(value):,} characters; expected at most {most}",
+            claim_id,
+            line,
+            name,
+        )
+    return value

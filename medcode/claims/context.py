@@ -178,6 +178,9 @@ class _PtpEdits:
     parts: tuple[int, ...]
     covered: set[str] = field(default_factory=set)
     edits: dict[tuple[str, str], Row] = field(default_factory=dict)
+    #: The same edits by column 1 code, then column 2 code: a claim's pairs are found from the
+    #: edits its codes have, never by trying every pair of its lines.
+    by_column1: dict[str, dict[str, Row]] = field(default_factory=dict)
 
 
 class _Shared:
@@ -290,6 +293,13 @@ class StoreCache:
         self, dataset: str, snap: Snapshot, codes: set[str]
     ) -> dict[tuple[str, str], Row]:
         """The PTP edits in force on the snapshot's date among (at least) ``codes``."""
+        return self._ptp_table(dataset, snap, codes).edits
+
+    def ptp_index(self, dataset: str, snap: Snapshot, codes: set[str]) -> dict[str, dict[str, Row]]:
+        """``ptp_edits`` by column 1 code, then column 2 code."""
+        return self._ptp_table(dataset, snap, codes).by_column1
+
+    def _ptp_table(self, dataset: str, snap: Snapshot, codes: set[str]) -> _PtpEdits:
         day = snap.as_of
         key = (dataset, day)
         table = self._shared.ptp.get(key)
@@ -302,7 +312,7 @@ class StoreCache:
             if len(same_day) <= PTP_PREFETCH_LIMIT:
                 codes = codes | same_day
         if codes <= table.covered:
-            return table.edits
+            return table
         new = codes - table.covered
         if table.parts:
             # Edits with a new code in column 1, then those with an old one in column 1 and a
@@ -312,7 +322,7 @@ class StoreCache:
             if old:
                 self._read_ptp(table, old, sorted(new), day)
         table.covered |= new
-        return table.edits
+        return table
 
     def _read_ptp(self, table: _PtpEdits, first: list[str], second: list[str], day: date) -> None:
         ids = ", ".join(str(p) for p in table.parts)
@@ -323,6 +333,7 @@ class StoreCache:
                 )
                 for edit in _select(sql, [*one, *two, day, day]):
                     table.edits[(edit["column1"], edit["column2"])] = edit
+                    table.by_column1.setdefault(edit["column1"], {})[edit["column2"]] = edit
                     self._shared.size += 1
 
     def gpci(self, release_id: int, locality: str) -> Row | None:
@@ -445,6 +456,15 @@ class ClaimContext:
             return self._ptp_cache
         self._ptp_cache = self.store.ptp_edits(dataset, self.snap, codes)
         return self._ptp_cache
+
+    def ptp_index(self) -> dict[str, dict[str, Row]]:
+        """The same edits as ``ptp_edits`` by column 1 code, then column 2 code (so a claim's
+        pairs are found from the edits each of its codes has); it may hold other codes too."""
+        dataset = PTP_DATASET.get(self.claim.setting)
+        codes = set(self._codes)
+        if dataset is None or len(codes) < 2 or self.in_force(dataset) is None:
+            return {}
+        return self.store.ptp_index(dataset, self.snap, codes)
 
     def addon(self, code: str) -> list[Row]:
         """The add-on code edits in force where ``code`` is the add-on."""

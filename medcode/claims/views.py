@@ -25,6 +25,7 @@ from medcode.claims.formats.csv_claims import (
     split_list,
 )
 from medcode.claims.formats.findings_csv import findings_csv
+from medcode.claims.limits import claims_per_request
 from medcode.fees.facts import locality_choices
 from medcode.releases.store import Snapshot
 from medcode.releases.dates import BadDate, parse_as_of
@@ -188,6 +189,7 @@ def _claims_from(
                 filename=upload.name,
                 locality=values.get("locality") or None,
                 payer=values.get("payer") or None,
+                max_claims=claims_per_request(),
             )
         except ClaimError as exc:
             raise _FileError(exc) from None

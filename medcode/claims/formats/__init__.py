@@ -8,7 +8,7 @@ where in the file the bad value sits (``at``: a CSV row, an X12 segment and elem
 
 from __future__ import annotations
 
-from medcode.claims.claim import Claim, ClaimError
+from medcode.claims.claim import Claim, ClaimError, shown
 
 FORMATS = ("json", "csv", "x12")
 # Web uploads and API bodies beyond this are refused with a clear message, not read.
@@ -39,25 +39,39 @@ def read_claims(
     filename: str | None = None,
     locality: str | None = None,
     payer: str | None = None,
+    max_claims: int | None = None,
 ) -> list[Claim]:
     """The claims in ``data``. ``locality`` and ``payer`` fill what an 837 file does not carry.
 
-    Raises ClaimError naming the claim, line and field, and where in the file they are.
+    Raises ClaimError naming the claim, line and field, and where in the file they are; also
+    when ``data`` holds more than ``max_claims`` claims (the API and the web form pass
+    ``limits.claims_per_request()``).
     """
     chosen = (format or detect_format(data, filename)).lower()
+    claims: list[Claim]
     if chosen == "json":
         from medcode.claims.formats.json_claims import read_json
 
-        return read_json(data)
-    if chosen == "csv":
+        claims = read_json(data)
+    elif chosen == "csv":
         from medcode.claims.formats.csv_claims import read_csv
 
-        return read_csv(data)
-    if chosen in ("x12", "837", "837p"):
+        claims = read_csv(data)
+    elif chosen in ("x12", "837", "837p"):
         from medcode.claims.formats.x12_837p import read_837p
 
-        return read_837p(data, locality=locality, payer=payer)
-    raise ClaimError(f"unknown claim format {format!r}; expected one of {', '.join(FORMATS)}")
+        claims = read_837p(data, locality=locality, payer=payer)
+    else:
+        raise ClaimError(
+            f"unknown claim format {shown(format)}; expected one of {', '.join(FORMATS)}"
+        )
+    if max_claims is not None and len(claims) > max_claims:
+        raise ClaimError(
+            f"the file holds {len(claims):,} claims; at most {max_claims:,} are checked per "
+            "request (setting MEDCODE_CLAIMS_PER_REQUEST): split the batch, or use "
+            "`medcode check`, which reads any number"
+        )
+    return claims
 
 
 def relocated(exc: ClaimError, at: str) -> ClaimError:

@@ -15,7 +15,7 @@ import io
 import re
 from typing import Any
 
-from medcode.claims.claim import MAX_MODIFIERS, Claim, ClaimError, parse_claim
+from medcode.claims.claim import MAX_MODIFIERS, Claim, ClaimError, parse_claim, shown
 from medcode.claims.formats import decode, relocated
 
 CLAIM_COLUMNS = (
@@ -45,7 +45,7 @@ _LIST_SEPARATORS = re.compile(r"[;,\s]+")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 # The JSON form's field names, as the CSV column a user would look at.
 _COLUMN_OF_FIELD = {"therapy_amounts": "therapy_pt_slp", "id": "claim_id"}
-_COLUMN_OF_LINE_FIELD = {"date_of_service": "line_date"}
+_COLUMN_OF_LINE_FIELD = {"date_of_service": "line_date", "lines": "claim_id"}
 
 
 def read_csv(data: bytes | str) -> list[Claim]:
@@ -96,7 +96,7 @@ def _columns(header: list[str]) -> list[str]:
             close = difflib.get_close_matches(name, COLUMNS, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise ClaimError(
-                f"unknown column {header[index]!r}{hint}; columns are {', '.join(COLUMNS)}",
+                f"unknown column {shown(header[index])}{hint}; columns are {', '.join(COLUMNS)}",
                 at=f"row 1, column {index + 1}",
             )
         if names.index(name) != index:
@@ -132,7 +132,8 @@ class _PendingClaim:
                 self.fields[name] = (value, row)
             elif _normal(name, seen[0]) != _normal(name, value):
                 raise ClaimError(
-                    f"{value!r} differs from {seen[0]!r} given for this claim on row {seen[1]}",
+                    f"{shown(value)} differs from {shown(seen[0])} given for this claim on "
+                    f"row {seen[1]}",
                     self.id,
                     field=name,
                     at=f"row {row}",
@@ -209,7 +210,7 @@ def _amount(text: str, claim_id: str, column: str, row: int) -> float:
         value = -1.0
     if value < 0 or value != value:  # NaN is not an amount either
         raise ClaimError(
-            f"expected an amount in dollars of 0 or more, got {text!r}",
+            f"expected an amount in dollars of 0 or more, got {shown(text)}",
             claim_id,
             field=column,
             at=f"row {row}, column {column}",

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from medcode.claims.claim import PAYERS, Claim, ClaimError, parse_claim
+from medcode.claims.claim import PAYERS, Claim, ClaimError, parse_claim, shown
 from medcode.claims.formats import decode, relocated
 
 MEDICARE_FILING = ("MA", "MB")
@@ -41,6 +41,7 @@ MEDICAID_FILING = ("MC",)
 DIAGNOSIS_QUALIFIERS = ("ABK", "ABF")
 ICD9_QUALIFIERS = ("BK", "BF")
 _ISA_ELEMENTS = 16
+_QUANTITY = re.compile(r"-?(?:[0-9]{1,15}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})")
 
 
 @dataclass
@@ -86,7 +87,7 @@ def read_837p(
 ) -> list[Claim]:
     """The claims of every CLM loop of every transaction in the interchange."""
     if payer is not None and payer.lower() not in PAYERS:
-        raise ClaimError(f"expected one of {', '.join(PAYERS)}, got {payer!r}", field="payer")
+        raise ClaimError(f"expected one of {', '.join(PAYERS)}, got {shown(payer)}", field="payer")
     segments = list(_segments(decode(data)))
     _check_envelopes(segments)
     return _Reader(segments, locality, payer.lower() if payer else None).claims()
@@ -200,7 +201,8 @@ def _check_envelopes(segments: list[Segment]) -> None:
                 )
             if segment.get(2) != st.get(2):
                 raise ClaimError(
-                    f"SE-02 {segment.get(2)!r} does not match ST-02 {st.get(2)!r} of {st.where()}",
+                    f"SE-02 {shown(segment.get(2))} does not match ST-02 {shown(st.get(2))} "
+                    f"of {st.where()}",
                     at=segment.where(2),
                 )
             st = None
@@ -324,31 +326,34 @@ class _Reader:
 
     def _service(self, sv1: Segment, claim: _Claim) -> dict[str, Any]:
         claim_id = claim.data["id"]
+        number = len(claim.lines)  # its LX came just before
         procedure = [p.strip() for p in _components(sv1, 1)]
         if len(procedure) < 2 or not procedure[1]:
             raise ClaimError(
-                "expected a procedure like HC:97110:GP", claim_id, field="code", at=sv1.where(1)
+                "expected a procedure like HC:97110:GP", claim_id, number, "code", at=sv1.where(1)
             )
         if procedure[0].upper() not in ("HC", "WK"):
             raise ClaimError(
-                f"qualifier {procedure[0]!r} is not HC (HCPCS/CPT)",
+                f"qualifier {shown(procedure[0])} is not HC (HCPCS/CPT)",
                 claim_id,
-                field="code",
+                number,
+                "code",
                 at=sv1.where(1, 1),
             )
         # SV1-01-7 is a free-text description, not a modifier.
         line: dict[str, Any] = {"code": procedure[1], "modifiers": [m for m in procedure[2:6] if m]}
         unit = sv1.get(3).upper()
         quantity_text = sv1.get(4)
-        try:
-            quantity = float(quantity_text)
-        except ValueError:
+        # X12 quantities (R) are plain decimals: no exponent, no inf or nan, 15 digits at most.
+        if not _QUANTITY.fullmatch(quantity_text):
             raise ClaimError(
-                f"expected a quantity, got {quantity_text!r}",
+                f"expected a quantity (a decimal number), got {shown(quantity_text)}",
                 claim_id,
-                field="units",
+                number,
+                "units",
                 at=sv1.where(4),
-            ) from None
+            )
+        quantity = float(quantity_text)
         if unit == "MJ":
             minutes = int(quantity) if quantity == int(quantity) else quantity
             line["minutes"] = minutes
@@ -358,16 +363,17 @@ class _Reader:
             line["units"] = int(quantity) if quantity == int(quantity) else quantity
         else:
             raise ClaimError(
-                f"expected UN (units) or MJ (minutes), got {unit!r}",
+                f"expected UN (units) or MJ (minutes), got {shown(unit)}",
                 claim_id,
-                field="units",
+                number,
+                "units",
                 at=sv1.where(3),
             )
         if sv1.get(7):
             pointers: list[Any] = []
             for text in _components(sv1, 7):
                 text = text.strip()
-                pointers.append(int(text) if text.isdigit() else text)
+                pointers.append(int(text) if re.fullmatch(r"[0-9]{1,9}", text) else text)
             line["diagnosis_pointers"] = pointers
         return line
 
@@ -376,7 +382,7 @@ class _Reader:
         form, text = dtp.get(2).upper(), dtp.get(3)
         if form not in ("D8", "RD8"):
             raise ClaimError(
-                f"expected D8 or RD8, got {form!r}",
+                f"expected D8 or RD8, got {shown(form)}",
                 claim_id,
                 field="date_of_service",
                 at=dtp.where(2),
@@ -388,7 +394,7 @@ class _Reader:
             return date(int(first[:4]), int(first[4:6]), int(first[6:]))
         except ValueError:
             raise ClaimError(
-                f"expected a date as CCYYMMDD, got {text!r}",
+                f"expected a date as CCYYMMDD, got {shown(text)}",
                 claim_id,
                 field="date_of_service",
                 at=dtp.where(3),

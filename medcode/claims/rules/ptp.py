@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import permutations
+from collections.abc import Iterator, Mapping
+from datetime import date
 
 from medcode.claims.claim import ClaimLine
 from medcode.claims.context import PTP_DATASET, ClaimContext
@@ -12,27 +12,55 @@ from medcode.edits.indicators import bypasses_ptp_edit
 
 
 def edit_pairs(ctx: ClaimContext) -> Iterator[tuple[ClaimLine, ClaimLine, dict]]:
-    """(column-1 line, column-2 line, edit) for every PTP edit in force between two lines."""
-    # Several rules walk the pairs; the permutations are worked out once per claim.
+    """(column-1 line, column-2 line, edit) for every PTP edit in force between two lines of a
+    date, in line order."""
+    # Several rules walk the pairs; they are worked out once per claim.
     found = ctx.memo.get("ptp_edit_pairs")
     if found is None:
-        found = ctx.memo["ptp_edit_pairs"] = list(_edit_pairs(ctx))
+        found = ctx.memo["ptp_edit_pairs"] = _edit_pairs(ctx)
     return iter(found)
 
 
-def _edit_pairs(ctx: ClaimContext) -> Iterator[tuple[ClaimLine, ClaimLine, dict]]:
+def _edit_pairs(ctx: ClaimContext) -> list[tuple[ClaimLine, ClaimLine, dict]]:
     if ctx.claim.setting not in PTP_DATASET:
-        return
-    edits = None  # read at the first pair that needs them, so only then is the table cited
-    dated = [(line, ctx.claim.line_date(line)) for line in ctx.claim.lines]
-    for (first, day), (second, other_day) in permutations(dated, 2):
-        if first.code == second.code or day != other_day:
+        return []
+    by_day: dict[date, dict[str, list[ClaimLine]]] = {}
+    for line in ctx.claim.lines:
+        by_day.setdefault(ctx.claim.line_date(line), {}).setdefault(line.code, []).append(line)
+    days = [codes for codes in by_day.values() if len(codes) > 1]
+    if not days:
+        return []  # no two codes share a date: the PTP table is not read, so not cited
+    index = ctx.ptp_index()
+    found: list[tuple[ClaimLine, ClaimLine, dict]] = []
+    for codes in days:
+        found.extend(pairs_among(codes, index))
+    found.sort(key=lambda pair: (pair[0].number, pair[1].number))
+    return found
+
+
+def pairs_among(
+    codes: Mapping[str, list[ClaimLine]], index: Mapping[str, Mapping[str, dict]]
+) -> Iterator[tuple[ClaimLine, ClaimLine, dict]]:
+    """(column-1 line, column-2 line, edit) among the lines of one date, by code.
+
+    Each code's edits are looked up once in ``index`` (column 1 code -> column 2 code ->
+    edit), and each code's partners are matched against the date's codes from whichever side
+    is smaller: the work grows with the codes and their edits, not with the pairs of lines.
+    """
+    for code, firsts in codes.items():
+        partners = index.get(code)
+        if not partners:
             continue
-        if edits is None:
-            edits = ctx.ptp_edits()
-        edit = edits.get((first.code, second.code))
-        if edit is not None:
-            yield first, second, edit
+        if len(partners) <= len(codes):
+            matched = [(other, e) for other, e in partners.items() if other in codes]
+        else:
+            matched = [(other, partners[other]) for other in codes if other in partners]
+        for other, edit in matched:
+            if other == code:
+                continue
+            for first in firsts:
+                for second in codes[other]:
+                    yield first, second, edit
 
 
 def _source(ctx: ClaimContext, edit: dict) -> object:
