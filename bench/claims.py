@@ -10,6 +10,7 @@ kept (every table read for it).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import statistics
@@ -89,7 +90,38 @@ def main() -> int:
             f"one 10-line claim in process, {label}: p50 {statistics.median(times):.2f} ms, "
             f"p95 {times[int(len(times) * 0.95)]:.2f} ms"
         )
+    worst_claims()
     return 0
+
+
+def stim(each: int) -> bytes:
+    """One claim of ``each`` G0283 lines and ``each`` 97032 lines on one date: every pair of
+    them forms the G0283 / 97032 PTP edit (issue 8: 700 + 700 made a 256 MB answer)."""
+    lines = [{"code": "G0283", "modifiers": ["GP"]}] * each
+    lines += [{"code": "97032", "modifiers": ["GP"], "minutes": 15}] * each
+    data = {"id": "stim", "payer": "medicare", "date_of_service": "2026-05-04", "lines": lines}
+    return json.dumps(data).encode()
+
+
+def worst_claims() -> None:
+    """Read and check the claims that cost the square of their lines before issue 8."""
+    from medcode.claims.checker import check_claims
+    from medcode.claims.claim import ClaimError
+    from medcode.claims.formats import read_claims
+
+    for each in (25, 700):
+        body = stim(each)
+        t0 = time.perf_counter()
+        try:
+            result = check_claims(read_claims(body))
+            answer = json.dumps(result)
+            outcome = f"{len(result['claims'][0]['findings'])} findings, {len(answer):,} bytes"
+        except ClaimError as exc:
+            outcome = f"refused: {str(exc)[:60]}…"
+        print(
+            f"{each} x G0283 + {each} x 97032 ({len(body):,} bytes): "
+            f"{(time.perf_counter() - t0) * 1000:.1f} ms, {outcome}"
+        )
 
 
 if __name__ == "__main__":

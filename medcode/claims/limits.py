@@ -52,7 +52,7 @@ def bounded_findings(
         groups.setdefault((finding.rule, finding.severity, finding.source), []).append(finding)
     grouped: list[dict[str, Any]] = []
     for same in groups.values():
-        shown = same[0].to_dict()
+        shown: dict[str, Any] = dict(same[0].to_dict())
         if len(same) > 1:
             shown["lines"] = sorted({n for f in same for n in f.lines})
             shown["count"] = len(same)

@@ -145,3 +145,19 @@ def test_the_cli_exits_2_naming_what_is_wrong(
     assert status == 2
     assert expected in captured.err
     assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_an_escape_sequence_typed_as_the_claim_id_is_shown_at_that_field() -> None:
+    data = {
+        "payer": "medicare",
+        "date_of_service": "2026-05-04",
+        "claim_id": "\x1b[2Jc1",
+        "line-1-code": "97110",
+    }
+
+    response = Client().post("/claims/check", data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="claim_id-error"' in html and "U+001B at character 1 is a control" in html
+    assert "\x1b" not in html.split('id="claim_id-error"')[1].split("<")[0]

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from medcode.claims.report import print_report
 from medcode.cli import build_parser, main
+from medcode.clidocs import _subparsers
 from medcode.testing import REPO, load_file
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_an_unexpected_exception_exits_3_with_a_short_message(
 
 
 def test_the_exit_codes_are_in_the_help() -> None:
-    check = build_parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
+    check = _subparsers(build_parser())["check"]
 
     text = check.format_help()
 

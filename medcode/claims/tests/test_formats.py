@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ X12 = (FIXTURES / "claims_837p.x12").read_text()
 HEADER = "claim_id,payer,date_of_service,diagnoses,code,modifiers,units,minutes\n"
 
 
-def error(data: str, fmt: str | None = None, **options: str) -> str:
+def error(data: str, fmt: str | None = None, **options: Any) -> str:
     with pytest.raises(ClaimError) as caught:
         read_claims(data, fmt, **options)
     return str(caught.value)

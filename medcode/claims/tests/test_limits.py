@@ -35,7 +35,7 @@ def store(db: None) -> None:
 def stim_claim(each: int, claim_id: str = "big") -> dict[str, Any]:
     """``each`` lines of G0283 then ``each`` of 97032, one date: every 97032 line forms the
     G0283 / 97032 edit with every G0283 line."""
-    lines = [{"code": "G0283", "modifiers": ["GP"]}] * each
+    lines: list[dict[str, Any]] = [{"code": "G0283", "modifiers": ["GP"]}] * each
     lines += [{"code": "97032", "modifiers": ["GP"], "minutes": 15}] * each
     return {
         "id": claim_id,
