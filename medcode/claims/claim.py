@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
 from medcode.releases.dates import BadDate, parse_as_of
 
 PAYERS = ("medicare", "medicaid", "commercial")

@@ -49,9 +49,7 @@ def test_the_cli_exits_3_when_a_look_up_runs_out_of_time(
     assert "took longer than its time budget of 0 s" in capsys.readouterr().err
 
 
-def test_with_time_left_the_same_look_up_answers(
-    no_time: None, settings: Any
-) -> None:
+def test_with_time_left_the_same_look_up_answers(no_time: None, settings: Any) -> None:
     settings.MEDCODE_LOOKUP_SECONDS = 5
 
     response = Client().get("/api/v1/codes/11042", {"date": "2025-11-01"})

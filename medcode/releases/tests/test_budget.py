@@ -17,11 +17,10 @@ def test_a_loop_that_keeps_querying_is_stopped_at_the_deadline() -> None:
     # The shape of issue 8's bug: a walk up the ICD-10-CM tabular that never reached the top.
     started = time.monotonic()
     steps = 0
-    with pytest.raises(BudgetExceeded) as stopped:
-        with time_budget(0.2):
-            while True:
-                row("SELECT 1 AS one")
-                steps += 1
+    with pytest.raises(BudgetExceeded) as stopped, time_budget(0.2):
+        while True:
+            row("SELECT 1 AS one")
+            steps += 1
 
     assert steps > 0
     assert time.monotonic() - started < 2
@@ -40,9 +39,11 @@ def _endless_query() -> str:
 
 def test_one_long_statement_is_interrupted_by_the_database() -> None:
     started = time.monotonic()
-    with pytest.raises(BudgetExceeded, match="took longer than its time budget"):
-        with time_budget(0.3):
-            scalar(_endless_query())
+    with (
+        pytest.raises(BudgetExceeded, match="took longer than its time budget"),
+        time_budget(0.3),
+    ):
+        scalar(_endless_query())
 
     assert time.monotonic() - started < 5
     # The connection is still usable, with no budget left behind.
@@ -52,11 +53,9 @@ def test_one_long_statement_is_interrupted_by_the_database() -> None:
 
 
 def test_an_inner_budget_never_extends_the_outer_one() -> None:
-    with pytest.raises(BudgetExceeded):
-        with time_budget(0.2):
-            with time_budget(60):
-                while True:
-                    row("SELECT 1 AS one")
+    with pytest.raises(BudgetExceeded), time_budget(0.2), time_budget(60):
+        while True:
+            row("SELECT 1 AS one")
 
 
 def test_a_quick_look_up_within_its_budget_is_untouched() -> None:

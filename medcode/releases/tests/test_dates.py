@@ -11,7 +11,13 @@ from medcode.cli import main
 from medcode.releases.dates import BadDate, parse_as_of
 
 # Each of these Python's date.fromisoformat accepts (or nearly), and medcode does not document.
-UNDOCUMENTED = ["2026-W01-1", "20260504", "2026-05-04T00:00", "2026-5-4", "２０２６-05-04"]
+UNDOCUMENTED = [
+    "2026-W01-1",
+    "20260504",
+    "2026-05-04T00:00",
+    "2026-5-4",
+    "\uff12\uff10\uff12\uff16-05-04",
+]
 MESSAGE = "is not a date: write it as YYYY-MM-DD (e.g. 2026-05-04)"
 
 
