@@ -89,7 +89,8 @@ def test_an_rvu_file_cut_mid_row_is_rejected(tmp_path: Path, full_load: list[Out
 
     outcome = load_damaged(damaged, full_load, replace=True)
 
-    assert f"line {data[: end + 1].count(b'\n') + 1}" in outcome.message
+    line = data[: end + 1].count(b"\n") + 1
+    assert f"line {line}" in outcome.message
 
 
 def test_replacing_a_release_with_far_fewer_rows_is_refused_unless_forced(

@@ -27,8 +27,8 @@ from medcode.claims.formats.csv_claims import (
 from medcode.claims.formats.findings_csv import findings_csv
 from medcode.claims.limits import claims_per_request
 from medcode.fees.facts import locality_choices
-from medcode.releases.store import Snapshot
 from medcode.releases.dates import BadDate, parse_as_of
+from medcode.releases.store import Snapshot
 
 START_ROWS = 6
 MAX_ROWS = 50  # a claim line form; bigger claims come as a file

@@ -12,66 +12,65 @@ from __future__ import annotations
 
 from typing import Any
 
-from medcode.releases.sql import Cite, scalar
+from medcode.releases.sql import Cite, rows
 from medcode.releases.store import Snapshot
 
-#: Every dataset that names procedure codes, and the queries (each ``release_id``, ``code``)
-#: that find a code in one of its releases. Each column read here is indexed with the release.
-PROCEDURE_DATASETS: dict[str, tuple[str, ...]] = {
-    "hcpcs": ("SELECT 1 FROM codes_hcpcscode WHERE release_id = %s AND code = %s LIMIT 1",),
-    "pfs_rvu": ("SELECT 1 FROM fees_pfsrvu WHERE release_id = %s AND hcpcs = %s LIMIT 1",),
-    "pfs_revision": (
-        "SELECT 1 FROM fees_pfspaymentamount WHERE release_id = %s AND hcpcs = %s LIMIT 1",
-    ),
-    "pfs_revision_qp": (
-        "SELECT 1 FROM fees_pfspaymentamount WHERE release_id = %s AND hcpcs = %s LIMIT 1",
-    ),
-    "pfs_oppscap": (
-        "SELECT 1 FROM fees_pfsoppscapamount WHERE release_id = %s AND hcpcs = %s LIMIT 1",
-    ),
-    "ncci_mue_practitioner": (
-        "SELECT 1 FROM edits_mueedit WHERE release_id = %s AND code = %s LIMIT 1",
-    ),
-    "ncci_mue_outpatient": (
-        "SELECT 1 FROM edits_mueedit WHERE release_id = %s AND code = %s LIMIT 1",
-    ),
-    "ncci_mue_dme": ("SELECT 1 FROM edits_mueedit WHERE release_id = %s AND code = %s LIMIT 1",),
-    "ncci_ptp_practitioner": (
-        "SELECT 1 FROM edits_ptpedit WHERE release_id = %s AND column1 = %s LIMIT 1",
-        "SELECT 1 FROM edits_ptpedit WHERE release_id = %s AND column2 = %s LIMIT 1",
-    ),
-    "ncci_ptp_outpatient": (
-        "SELECT 1 FROM edits_ptpedit WHERE release_id = %s AND column1 = %s LIMIT 1",
-        "SELECT 1 FROM edits_ptpedit WHERE release_id = %s AND column2 = %s LIMIT 1",
-    ),
-    "ncci_aoc": (
-        "SELECT 1 FROM edits_addoncodeedit WHERE release_id = %s AND addon_code = %s LIMIT 1",
-        "SELECT 1 FROM edits_addoncodeedit WHERE release_id = %s AND primary_code = %s LIMIT 1",
-    ),
-    "ncd_icd10": (
-        "SELECT 1 FROM coverage_ncdprocedure WHERE release_id = %s AND hcpcs_code = %s LIMIT 1",
-    ),
+#: Every dataset that names procedure codes, and the (table, column) pairs holding its codes.
+#: Each column is indexed after ``release_id``.
+PROCEDURE_DATASETS: dict[str, tuple[tuple[str, str], ...]] = {
+    "hcpcs": (("codes_hcpcscode", "code"),),
+    "pfs_rvu": (("fees_pfsrvu", "hcpcs"),),
+    "pfs_revision": (("fees_pfspaymentamount", "hcpcs"),),
+    "pfs_revision_qp": (("fees_pfspaymentamount", "hcpcs"),),
+    "pfs_oppscap": (("fees_pfsoppscapamount", "hcpcs"),),
+    "ncci_mue_practitioner": (("edits_mueedit", "code"),),
+    "ncci_mue_outpatient": (("edits_mueedit", "code"),),
+    "ncci_mue_dme": (("edits_mueedit", "code"),),
+    "ncci_ptp_practitioner": (("edits_ptpedit", "column1"), ("edits_ptpedit", "column2")),
+    "ncci_ptp_outpatient": (("edits_ptpedit", "column1"), ("edits_ptpedit", "column2")),
+    "ncci_aoc": (("edits_addoncodeedit", "addon_code"), ("edits_addoncodeedit", "primary_code")),
+    "ncd_icd10": (("coverage_ncdprocedure", "hcpcs_code"),),
 }
 
 
 def listed_by(code: str, snap: Snapshot) -> list[dict[str, Any]]:
     """Every loaded release of a procedure-code dataset: whether it lists ``code``, and
-    whether it is the release in force on the snapshot's date."""
-    result = []
-    for dataset, queries in PROCEDURE_DATASETS.items():
-        in_force = snap.in_force(dataset)
+    whether it is the release in force on the snapshot's date.
+
+    One statement for them all (an EXISTS per release and column): ICD-10-CM codes of five
+    characters (A0100) are also asked, as possible HCPCS codes, so this must be cheap.
+    """
+    parts: list[str] = []
+    params: list[Any] = []
+    refs = []
+    for dataset, columns in PROCEDURE_DATASETS.items():
         for ref in snap.releases(dataset):
-            listed = any(scalar(sql, [ref.id, code]) for sql in queries)
-            result.append(
-                {
-                    "dataset": dataset,
-                    "version": ref.version,
-                    "label": ref.label,
-                    "in_force": in_force is not None and in_force.release.id == ref.id,
-                    "lists_code": listed,
-                }
-            )
+            refs.append((dataset, ref))
+            for table, column in columns:
+                # The id is our own integer, written inline so both databases know its type.
+                parts.append(
+                    f"SELECT {int(ref.id)} AS release_id WHERE EXISTS (SELECT 1 FROM {table} "
+                    f"WHERE release_id = %s AND {column} = %s)"
+                )
+                params += [ref.id, code]
+    having = {found for (found,) in rows_of(" UNION ".join(parts), params)} if parts else set()
+    result = []
+    for dataset, ref in refs:
+        in_force = snap.in_force(dataset)
+        result.append(
+            {
+                "dataset": dataset,
+                "version": ref.version,
+                "label": ref.label,
+                "in_force": in_force is not None and in_force.release.id == ref.id,
+                "lists_code": ref.id in having,
+            }
+        )
     return result
+
+
+def rows_of(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    return [tuple(r.values()) for r in rows(sql, params)]
 
 
 def listed_only(

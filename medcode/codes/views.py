@@ -33,8 +33,8 @@ from medcode.edits import facts as edit_facts
 from medcode.edits.indicators import NCCI_PTP_MODIFIERS, PTP_MODIFIER_INDICATORS
 from medcode.fees import facts as fee_facts
 from medcode.fees.indicators import STATUS_CODES
-from medcode.releases.dates import BadDate, parse_as_of
 from medcode.releases.budget import BudgetExceeded, time_budget
+from medcode.releases.dates import BadDate, parse_as_of
 from medcode.releases.sql import row
 from medcode.releases.store import Snapshot
 

@@ -91,9 +91,19 @@ _TABULAR_ENTRY = (
     "SELECT code, kind, parent_code, depth, title, notes_json FROM icd10_icd10cmtabularentry "
     "WHERE release_id = %s AND code_nodot = %s ORDER BY depth DESC LIMIT 1"
 )
-_TABULAR_PARENT = (
+# Every level above an entry in one statement: each step joins the parent one level up, so the
+# recursion ends after at most ``depth`` steps whatever the data (issue 8: a walk by id alone
+# looped forever where a section and its category share an id).
+_TABULAR_ANCESTORS = (
+    "WITH RECURSIVE up(code, kind, parent_code, depth, title, notes_json) AS ("
     "SELECT code, kind, parent_code, depth, title, notes_json FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND code_nodot = %s AND depth = %s"
+    "WHERE release_id = %s AND code_nodot = %s AND depth = %s "
+    "UNION ALL "
+    "SELECT e.code, e.kind, e.parent_code, e.depth, e.title, e.notes_json "
+    "FROM up JOIN icd10_icd10cmtabularentry e ON e.release_id = %s "
+    "AND e.code_nodot = REPLACE(up.parent_code, '.', '') AND e.depth = up.depth - 1 "
+    "WHERE up.depth > 0 AND up.parent_code <> '') "
+    "SELECT code, kind, parent_code, depth, title, notes_json FROM up ORDER BY depth"
 )
 
 
@@ -117,13 +127,23 @@ def _tabular(code: str, cite: Cite) -> dict[str, Any] | None:
     if not own:
         hierarchy.append(_level(entry))
     parent, depth = entry["parent_code"], entry["depth"]
-    # Each step goes one level up, so the walk ends after at most depth steps whatever the data.
-    while parent and depth > 0:
-        above = row(_TABULAR_PARENT, [release_id, parent.replace(".", ""), depth - 1])
-        if above is None:
-            break
-        hierarchy.insert(0, _level(above))
-        parent, depth = above["parent_code"], above["depth"]
+    if parent and depth > 0:
+        above = rows(
+            _TABULAR_ANCESTORS, [release_id, parent.replace(".", ""), depth - 1, release_id]
+        )
+        # One entry per level: the walk stops where a level is missing, as the file's nesting.
+        levels: dict[int, dict[str, Any]] = {}
+        for found in above:
+            levels.setdefault(found["depth"], found)
+        chain = [levels[d] for d in sorted(levels, reverse=True)]
+        expected = depth - 1
+        kept = []
+        for found in chain:
+            if found["depth"] != expected:
+                break
+            kept.append(found)
+            expected -= 1
+        hierarchy[:0] = [_level(found) for found in reversed(kept)]
     result: dict[str, Any] = {
         "title": entry["title"] if own else None,
         "notes": json.loads(entry["notes_json"] or "{}") if own else {},

@@ -287,9 +287,7 @@ def text_lines(
 #: Every CMS text file ends its last record with a line ending; a file cut mid-row does not,
 #: and its last row may still have the right number of fields (issue 8: a cut MUE table loaded
 #: half its edits without a word). So a last line without one rejects the file.
-UNTERMINATED = (
-    "the last line has no line ending: the file was cut off mid-row (download it again)"
-)
+UNTERMINATED = "the last line has no line ending: the file was cut off mid-row (download it again)"
 
 
 # --- parsing values ------------------------------------------------------------------------
