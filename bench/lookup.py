@@ -24,6 +24,9 @@ CODES = [
     "0016070",
     "GP",
     "27447",
+    "C50.911",  # its section shares the id C50 (issue 8: looped forever)
+    "Q2057",  # listed by MUE and PFS files only, not the HCPCS file
+    "0583U",  # listed by the add-on code file only
 ]
 
 

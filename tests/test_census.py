@@ -316,14 +316,30 @@ def test_e1022_named_by_a_hcpcs_style_file_is_not_silently_e10_22(
     assert lookup("E10.22", DAY)["system"] == "ICD-10-CM"
 
 
-def test_val001_does_not_fire_for_codes_the_add_on_file_lists(full_load: list[Outcome]) -> None:
-    codes = _only_listed_by({"ncci_aoc"}, {"hcpcs", "pfs_rvu", *MUE})
+def test_val001_does_not_fire_for_codes_a_release_in_force_lists(
+    full_load: list[Outcome],
+) -> None:
+    elsewhere = {"hcpcs", "pfs_rvu", *MUE}
+    add_on = _only_listed_by({"ncci_aoc"}, elsewhere)
+    payment = _only_listed_by({"pfs_revision"}, {*elsewhere, "ncci_aoc"})
+    listed = procedure_codes()
+    # Codes only the practitioner PTP table names, in an edit not deleted.
+    ptp = sorted(
+        code
+        for (code,) in _query(
+            "SELECT DISTINCT e.column1 FROM edits_ptpedit e JOIN releases_release r "
+            "ON r.id = e.release_id WHERE r.dataset = 'ncci_ptp_practitioner' "
+            "AND e.deletion_date IS NULL AND e.modifier_indicator <> '9'"
+        )
+        if not listed[code] & {*elsewhere, "ncci_aoc", "pfs_revision"}
+    )[:20]
+    codes = [*add_on, *payment, *ptp]
     unknown = "9701X"
-    assert unknown not in procedure_codes()
+    assert unknown not in listed
 
     data = claim(*({"code": code} for code in [*codes, unknown]))
     found = check_claim(parse_claim(data))["findings"]
     val001 = [f for f in found if f["rule"] == "VAL001"]
 
-    assert codes
+    assert add_on and payment and ptp
     assert [f["lines"] for f in val001] == [[len(codes) + 1]]

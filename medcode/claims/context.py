@@ -151,6 +151,13 @@ TABLES: dict[str, _Table] = {
         _exists,
         "procedure",
     ),
+    "payment_listed": _Table(
+        "SELECT DISTINCT hcpcs FROM fees_pfspaymentamount "
+        "WHERE release_id = %s AND hcpcs IN ({marks})",
+        "hcpcs",
+        _exists,
+        "procedure",
+    ),
     "aoc_primary_listed": _Table(
         "SELECT DISTINCT primary_code FROM edits_addoncodeedit "
         "WHERE release_id = %s AND primary_code IN ({marks})",
@@ -395,7 +402,41 @@ class ClaimContext:
             or self.mue(code)
             or self._ask("aoc_addon_listed", "ncci_aoc", code, False)
             or self._ask("aoc_primary_listed", "ncci_aoc", code, False)
+            or self._ask("payment_listed", "pfs_revision", code, False)
+            or self._ptp_lists(code)
         )
+
+    def _ptp_lists(self, code: str) -> bool:
+        """Whether an edit of the PTP table in force, itself in force on the date, names the code.
+
+        Asked only of codes no other table lists (rare), so one query per code is enough.
+        """
+        key = ("ptp_listed", code)
+        if key in self._answers:
+            return bool(self._answers[key])
+        dataset = PTP_DATASET.get(self.claim.setting)
+        parts: list[ReleaseRef] = []
+        if dataset is not None:
+            parts, _ = ptp_releases_in_force(dataset, self.snap.as_of, self.snap.releases(dataset))
+        found = False
+        if parts:
+            ids = ", ".join(str(part.id) for part in parts)
+            day = self.snap.as_of
+            in_force = (
+                "(effective_date IS NULL OR effective_date <= %s) "
+                "AND (deletion_date IS NULL OR deletion_date >= %s) AND modifier_indicator <> '9'"
+            )
+            found = any(
+                True
+                for column in ("column1", "column2")
+                for _ in _select(
+                    f"SELECT 1 AS listed FROM edits_ptpedit WHERE release_id IN ({ids}) "
+                    f"AND {column} = %s AND {in_force} LIMIT 1",
+                    [code, day, day],
+                )
+            )
+        self._answers[key] = found
+        return found
 
     def _ask(self, table: str, dataset: str, code: str, missing: Any) -> Any:
         """The answer of ``table`` for ``code`` in ``dataset``'s release in force (``missing``

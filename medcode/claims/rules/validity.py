@@ -13,8 +13,9 @@ from medcode.releases.store import status_on, to_date
 class UnknownProcedureCode(Rule):
     """
     What it checks:
-    A line's code is in no loaded CMS table: not in the HCPCS file, the fee schedule, the
-    MUE table or the add-on code file in force on the date of service.
+    A line's code is in no loaded CMS table: not in the HCPCS file, the fee schedule (RVUs or
+    payment amounts), the MUE table, the add-on code file or an edit of the PTP table in force
+    on the date of service.
 
     Why payers deny it:
     A claim line must carry a valid CPT or HCPCS code for the date of service; payers reject an
@@ -27,8 +28,8 @@ class UnknownProcedureCode(Rule):
     Correct the typing, or find the code in medcode search and bill the code valid on the date.
 
     References:
-    HCPCS Level II file, PFS RVU file, NCCI MUE table and add-on code file in force on the
-    date of service.
+    HCPCS Level II file, PFS RVU and payment files, NCCI MUE, add-on code and PTP tables in
+    force on the date of service.
     """
 
     id = "VAL001"
