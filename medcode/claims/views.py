@@ -27,6 +27,7 @@ from medcode.claims.formats.csv_claims import (
 from medcode.claims.formats.findings_csv import findings_csv
 from medcode.fees.facts import locality_choices
 from medcode.releases.store import Snapshot
+from medcode.web.uploads import upload_refused
 
 START_ROWS = 6
 MAX_ROWS = 50  # a claim line form; bigger claims come as a file
@@ -168,6 +169,10 @@ def _posted_rows(request: HttpRequest) -> list[dict[str, Any]]:
 def _claims_from(
     request: HttpRequest, values: dict[str, str], line_rows: list[dict[str, Any]]
 ) -> list[Claim]:
+    refused = upload_refused(request)
+    if refused:
+        # The upload handler stopped reading at the limit (medcode/web/uploads.py).
+        raise ClaimError(refused, field="file")
     upload = request.FILES.get("file")
     if upload is not None and upload.size:
         if upload.size > MAX_UPLOAD_BYTES:
