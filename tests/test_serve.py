@@ -8,6 +8,7 @@ server writes to disk can be searched afterwards. The figures under load are ben
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -146,14 +147,10 @@ def start_server(
 def stop_server(server: Server) -> None:
     if server.process.poll() is None:
         server.process.send_signal(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(server.process.pid, signal.SIGKILL)  # anything left of the group
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -210,10 +207,8 @@ def test_normal_requests_answer_while_many_clients_trickle_their_headers(
             if stop.wait(0.25):
                 return
             for s in sockets:
-                try:
+                with contextlib.suppress(OSError):
                     s.send(request[i : i + 1])
-                except OSError:
-                    pass
 
     sender = threading.Thread(target=trickle, daemon=True)
     sender.start()
@@ -240,10 +235,8 @@ def test_the_master_processes_hold_no_database_connection(
     for pid in (production.process.pid, production.gunicorn_master()):
         targets = []
         for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
+            with contextlib.suppress(OSError):
                 targets.append(os.readlink(fd))
-            except OSError:
-                pass
         assert targets, pid
         assert not [t for t in targets if t.startswith(str(loaded_database))], (pid, targets)
 
