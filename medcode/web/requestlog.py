@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponseBase
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -47,27 +48,35 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         given = request.headers.get("X-Request-ID", "")
         rid = given if _SAFE_ID.match(given) else uuid.uuid4().hex
-        token = request_id_var.set(rid)
+        # Left set after the view returns: Django logs 4xx responses after the middleware
+        # chain; the id is cleared when the response is closed (request_finished, below).
+        request_id_var.set(rid)
         start = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = rid
-            access_log.info(
-                "%s %s %s %.1fms",
-                request.method,
-                logged_path(request),
-                response.status_code,
-                (time.perf_counter() - start) * 1000,
-                extra={
-                    "method": request.method,
-                    "path": logged_path(request),
-                    "status": response.status_code,
-                    "ms": round((time.perf_counter() - start) * 1000, 1),
-                },
-            )
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response["X-Request-ID"] = rid
+        ms = round((time.perf_counter() - start) * 1000, 1)
+        path = logged_path(request)
+        access_log.info(
+            "%s %s %s %.1fms",
+            request.method,
+            path,
+            response.status_code,
+            ms,
+            extra={
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "ms": ms,
+            },
+        )
+        return response
+
+
+def _clear_request_id(**kwargs: object) -> None:
+    request_id_var.set("-")
+
+
+request_finished.connect(_clear_request_id, dispatch_uid="medcode.web.requestlog")
 
 
 def logged_path(request: HttpRequest) -> str:

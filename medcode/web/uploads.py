@@ -32,9 +32,13 @@ def megabytes(size: int) -> str:
 
 
 def too_large_message(size: int | None, limit: int) -> str:
-    what = f"is {megabytes(size)}" if size is not None else "is larger than that"
+    what = (
+        f"the upload is {megabytes(size)}"
+        if size is not None
+        else f"the file was not read past {megabytes(limit)}"
+    )
     return (
-        f"the upload {what}; the limit is {megabytes(limit)} (split the batch, or use "
+        f"{what}: the limit is {megabytes(limit)} (split the batch, or use "
         "`medcode check` on the command line)"
     )
 
