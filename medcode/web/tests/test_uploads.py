@@ -52,7 +52,12 @@ def _call(path: str, length: int, content_type: str) -> tuple[str, bytes, int]:
         "wsgi.errors": io.StringIO(),
     }
     status: list[str] = []
-    chunks = application(environ, lambda s, headers, exc_info=None: status.append(s))
+
+    def start_response(line: str, headers: Any, exc_info: Any = None) -> Any:
+        status.append(line)
+        return lambda data: None
+
+    chunks = application(environ, start_response)
     return status[0], b"".join(chunks), body.reads
 
 
@@ -87,7 +92,9 @@ def _token(client: Client) -> str:
     return match.group(1)
 
 
-def test_a_large_upload_stays_in_memory(tmpdir_watched: Path) -> None:
+def test_a_large_upload_stays_in_memory(
+    tmpdir_watched: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """3 MB (over Django's default 2.5 MB, which spooled to a temporary file)."""
     seen: list[Any] = []
     from medcode.claims import views
@@ -100,13 +107,8 @@ def test_a_large_upload_stays_in_memory(tmpdir_watched: Path) -> None:
 
     client = Client(enforce_csrf_checks=True)
     upload = SimpleUploadedFile("claims.csv", b"claim_id,code\r\n" + b"1,97110\r\n" * 330_000)
-    views.read_claims = spy
-    try:
-        response = client.post(
-            "/claims/check", {"csrfmiddlewaretoken": _token(client), "file": upload}
-        )
-    finally:
-        views.read_claims = original
+    monkeypatch.setattr(views, "read_claims", spy)
+    response = client.post("/claims/check", {"csrfmiddlewaretoken": _token(client), "file": upload})
     assert seen == [upload.size]
     assert isinstance(response.wsgi_request.FILES["file"], InMemoryUploadedFile)
     assert list(tmpdir_watched.iterdir()) == []
