@@ -1,18 +1,21 @@
 """medcode serve under load and faults, on loopback: the figures of docs/robustness.md.
 
     python bench/robustness.py --database var/medcode.sqlite3 [--seconds 30]
-        [--clients 50,200] [--workers 2] [--threads 4] [--only load,slow,kill,corrupt]
+        [--clients 50,200] [--think 2] [--workers 2] [--threads 4]
+        [--only load,slow,kill,corrupt]
 
 Copies the loaded SQLite database to a temporary folder (nothing is changed in yours), starts
 the production set-up (`medcode serve`: nginx in front of gunicorn) on a free loopback port and
 runs, each for a bounded time:
 
-1. load: ``--clients`` closed-loop clients (each sends its next request when the last one is
-   answered, no pause), for ``--seconds`` each, over a realistic mix: code pages and API
-   look-ups for random codes of every system (HCPCS, CPT, modifiers, ICD-10-CM, ICD-10-PCS),
-   searches, type-ahead, and 10-line claim checks. Throughput, p50/p95/p99/max latency, errors
-   (any status but 200, or a broken connection) and timeouts (no answer in 10 s), per kind; the
-   resident memory of each gunicorn worker after each run.
+1. load: ``--clients`` clients, each sending its next request when the last one is answered
+   and a pause has passed (``--think``, 2 s on average, as a person reading the answer; then
+   again with no pause, which measures saturation), for ``--seconds`` each, over a realistic
+   mix: code pages and API look-ups for random codes of every system (HCPCS, CPT, modifiers,
+   ICD-10-CM, ICD-10-PCS), searches, type-ahead, and 10-line claim checks. Throughput,
+   p50/p95/p99/max latency, errors (a status of 400 or more, or a broken connection) and
+   timeouts (no answer in 10 s), per kind; the resident memory of each gunicorn worker after
+   each run.
 2. slow: 50 and 200 sockets trickling their headers a byte at a time while 10 clients run the
    mix.
 3. kill: 50 clients run the mix while a gunicorn worker is killed (SIGKILL) every 5 s.
@@ -83,7 +86,7 @@ def sample_codes(database: Path, per_system: int = 400) -> dict[str, list[str]]:
         "cpt": "SELECT DISTINCT hcpcs FROM fees_pfsrvu WHERE hcpcs GLOB '[0-9][0-9][0-9][0-9]*'",
         "modifier": "SELECT DISTINCT code FROM codes_hcpcsmodifier",
         "icd10cm": "SELECT code FROM icd10_icd10cmcode",
-        "icd10pcs": "SELECT code FROM icd10_icd10pcscode",
+        "icd10pcs": "SELECT code FROM icd10_icd10pcscode WHERE valid",
     }
     rng = random.Random(8)
     codes = {}
@@ -117,7 +120,13 @@ def requests_mix(codes: dict[str, list[str]], rng: random.Random) -> tuple[str, 
 
 
 def client_process(
-    port: int, threads: int, seconds: float, codes: dict[str, list[str]], seed: int, out: Any
+    port: int,
+    threads: int,
+    seconds: float,
+    codes: dict[str, list[str]],
+    seed: int,
+    think: float,
+    out: Any,
 ) -> None:
     """Runs ``threads`` closed-loop clients; sends [(kind, seconds, outcome)] to ``out``."""
     results: list[tuple[str, float, str]] = []
@@ -138,7 +147,8 @@ def client_process(
                 conn.request(method, path, body=body or None, headers=headers)
                 answer = conn.getresponse()
                 answer.read()
-                outcome = "ok" if answer.status == 200 else f"status {answer.status}"
+                # A redirect is an answer (an ICD-10-CM code typed without its dot).
+                outcome = "ok" if answer.status < 400 else f"status {answer.status} {path}"
                 if answer.getheader("Connection", "").lower() == "close":
                     conn.close()
                     conn = None
@@ -151,6 +161,8 @@ def client_process(
                 conn.close()
                 conn = None
             mine.append((kind, time.monotonic() - start, outcome))
+            if think:
+                time.sleep(rng.expovariate(1 / think))
         if conn is not None:
             conn.close()
         with lock:
@@ -164,13 +176,15 @@ def client_process(
     out.put(results)
 
 
-def load(port: int, clients: int, seconds: float, codes: dict[str, list[str]]) -> list[Any]:
+def load(
+    port: int, clients: int, seconds: float, codes: dict[str, list[str]], think: float = 0
+) -> list[Any]:
     processes = min(4, clients)
     queue: Any = multiprocessing.Queue()
     share = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
     procs = [
         multiprocessing.Process(
-            target=client_process, args=(port, n, seconds, codes, i + clients, queue)
+            target=client_process, args=(port, n, seconds, codes, i + clients, think, queue)
         )
         for i, n in enumerate(share)
     ]
@@ -213,7 +227,9 @@ def report(title: str, results: list[Any], seconds: float) -> dict[str, Any]:
             summary = {"p99": pct(times, 99), "errors": errors, "timeouts": timeouts}
     errors = summary["errors"]
     if errors:
-        counted = ", ".join(f"{k} x{errors.count(k)}" for k in sorted(set(errors)))
+        kinds = sorted(set(errors))
+        counted = ", ".join(f"{k} x{errors.count(k)}" for k in kinds[:10])
+        counted += f" (and {len(kinds) - 10} more)" if len(kinds) > 10 else ""
         print(f"\nerrors: {counted}")
     return summary
 
@@ -351,6 +367,9 @@ def main() -> int:
     parser.add_argument("--clients", default="50,200")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--think", type=float, default=2.0, help="mean pause of a client between requests (s)"
+    )
     parser.add_argument("--only", default="load,slow,kill,corrupt")
     args = parser.parse_args()
     phases = set(args.only.split(","))
@@ -373,10 +392,13 @@ def main() -> int:
             load(server.port, 8, 5, codes)  # warm the workers' caches
             print(f"worker memory after warm-up: {fmt_mb(server.worker_rss_mb())}")
             if "load" in phases:
-                for clients in [int(c) for c in args.clients.split(",")]:
-                    results = load(server.port, clients, args.seconds, codes)
-                    report(f"{clients} clients, {args.seconds:.0f} s", results, args.seconds)
-                    print(f"\nworker memory after: {fmt_mb(server.worker_rss_mb())}")
+                for think in (args.think, 0.0):
+                    for clients in [int(c) for c in args.clients.split(",")]:
+                        results = load(server.port, clients, args.seconds, codes, think)
+                        pause = f"{think:g} s mean pause" if think else "no pause (saturation)"
+                        title = f"{clients} clients, {pause}, {args.seconds:.0f} s"
+                        report(title, results, args.seconds)
+                        print(f"\nworker memory after: {fmt_mb(server.worker_rss_mb())}")
             if "slow" in phases:
                 for count in (50, 200):
                     stop = threading.Event()
