@@ -18,7 +18,7 @@ runs, each for a bounded time:
    each run.
 2. slow: 50 and 200 sockets trickling their headers a byte at a time while 10 clients run the
    mix.
-3. kill: 50 clients run the mix while a gunicorn worker is killed (SIGKILL) every 5 s.
+3. kill: 50 clients run the mix while a gunicorn worker is killed (SIGKILL) at 5 s and 15 s.
 4. corrupt: 50 clients run the mix while ``medcode data load --replace`` loads a corrupt copy of
    an MUE file (a value that is not a number, mid-file) and a truncated zip of the HCPCS file.
 
@@ -404,7 +404,7 @@ def main() -> int:
                     stop = threading.Event()
                     thread = slow_sockets(server.port, count, stop)
                     time.sleep(2)
-                    results = load(server.port, 10, 15, codes)
+                    results = load(server.port, 10, 15, codes)  # no pause: 10 busy clients
                     stop.set()
                     thread.join()
                     report(f"10 clients while {count} sockets trickle headers", results, 15)
@@ -413,7 +413,10 @@ def main() -> int:
                 killed: list[int] = []
 
                 def killer() -> None:
-                    while not stop.wait(5):
+                    # Two kills, 10 s apart: each replacement has booted before the next.
+                    for _ in range(2):
+                        if stop.wait(5 if not killed else 10):
+                            return
                         pids = server.workers()
                         if pids:
                             os.kill(pids[0], signal.SIGKILL)
@@ -421,10 +424,12 @@ def main() -> int:
 
                 thread = threading.Thread(target=killer, daemon=True)
                 thread.start()
-                results = load(server.port, 50, 20, codes)
+                results = load(server.port, 50, 25, codes, args.think)
                 stop.set()
                 thread.join()
-                report(f"50 clients, a worker killed every 5 s ({len(killed)} killed)", results, 20)
+                title = f"50 clients ({args.think:g} s pause), a worker killed at 5 s and 15 s"
+                report(f"{title} ({len(killed)} killed)", results, 25)
+                load(server.port, 4, 3, codes)  # let the replacement warm up before the next
             if "corrupt" in phases:
                 env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
                 outcomes: list[str] = []
@@ -445,14 +450,24 @@ def main() -> int:
 
                 thread = threading.Thread(target=loader)
                 thread.start()
-                results = load(server.port, 50, 20, codes)
+                results = load(server.port, 50, 20, codes, args.think)
                 thread.join()
-                report("50 clients while corrupt files are loaded", results, 20)
+                report(
+                    f"50 clients ({args.think:g} s pause) while corrupt files are loaded",
+                    results,
+                    20,
+                )
                 for line in outcomes:
                     print(f"- {line}")
             print(f"\nworker memory at the end: {fmt_mb(server.worker_rss_mb())}")
-            errors = [ln for ln in server.log.read_text().splitlines() if " ERROR " in ln]
+            errors = [
+                ln
+                for ln in server.log.read_text().splitlines()
+                if " ERROR " in ln or "[error]" in ln
+            ]
             print(f"server log: {len(errors)} ERROR lines")
+            for line in errors[:5]:
+                print(f"    {line[:300]}")
         finally:
             server.stop()
     return 0

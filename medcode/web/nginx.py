@@ -78,7 +78,7 @@ http {{
     proxy_max_temp_file_size 0;
 
     proxy_http_version 1.1;
-    proxy_set_header Connection "";
+    proxy_set_header Connection "close";
     proxy_set_header Host $http_host;
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto $medcode_proto;
@@ -87,12 +87,14 @@ http {{
     # A request whose worker died (killed, or replaced after a timeout) is tried again on
     # another; the socket is listed twice so that nginx has "another server" to try.
     proxy_next_upstream error timeout;
-    proxy_next_upstream_tries 3;
+    proxy_next_upstream_tries 5;
 
     upstream medcode {{
+        # No kept-alive connections to gunicorn: those to a worker that died would be tried
+        # first, and a retry could land on another dead one. A Unix socket connects in
+        # microseconds.
         server {upstream};
         server {upstream};
-        keepalive 32;
     }}
 
     server {{
