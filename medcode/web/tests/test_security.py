@@ -112,3 +112,21 @@ def test_a_weak_key_from_the_environment_is_refused(
     with pytest.raises(ValueError, match="SECRET_KEY is not fit to serve with"):
         ensure_secret_key(tmp_path)
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_has_no_duplicated_key() -> None:
+    """Swagger UI refuses a schema with a key twice (a claims response listed 200 and "200")."""
+    import json
+
+    duplicated: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in items]
+        duplicated.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(items)
+
+    schema = json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+
+    assert "/api/v1/claims/check" in schema["paths"]
+    assert duplicated == []
