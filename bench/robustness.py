@@ -448,6 +448,7 @@ def main() -> int:
                         message = (done.stdout + done.stderr).strip().splitlines()
                         outcomes.append(f"{path.name}: exit {done.returncode}: {message[-1:]}")
 
+                before = snapshot(server.port)
                 thread = threading.Thread(target=loader)
                 thread.start()
                 results = load(server.port, 50, 20, codes, args.think)
@@ -459,6 +460,9 @@ def main() -> int:
                 )
                 for line in outcomes:
                     print(f"- {line}")
+                same = snapshot(server.port) == before
+                verdict = "unchanged" if same else "CHANGED"
+                print(f"- releases and a code's answer after the loads: {verdict}")
             print(f"\nworker memory at the end: {fmt_mb(server.worker_rss_mb())}")
             errors = [
                 ln
@@ -471,6 +475,17 @@ def main() -> int:
         finally:
             server.stop()
     return 0
+
+
+def snapshot(port: int) -> tuple[bytes, bytes]:
+    """The releases loaded and an MUE answer, to compare before and after a failed load."""
+    answers = []
+    for path in ("/api/v1/releases", f"/api/v1/codes/97110?date={DATE}"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", path)
+        answers.append(conn.getresponse().read())
+        conn.close()
+    return answers[0], answers[1]
 
 
 def fmt_mb(sizes: list[float]) -> str:
