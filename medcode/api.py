@@ -145,13 +145,15 @@ _CLAIMS_BODY = {
             "description": "payer of 837 claims whose SBR-09 filing indicator is blank",
         },
     ],
+    # Integer status keys, as django-ninja's own: string ones ("200") were emitted beside its
+    # 200, a duplicated key that made Swagger UI refuse the whole schema.
     "responses": {
-        "200": {
+        200: {
             "description": "findings per claim (docs/claims.md), or findings CSV",
             "content": {"application/json": {}, "text/csv": {}},
         },
-        "400": {"description": "malformed claims: the error names claim, line and field"},
-        "413": {"description": "the body is larger than 20 MB"},
+        400: {"description": "malformed claims: the error names claim, line and field"},
+        413: {"description": "the body is larger than 20 MB"},
     },
 }
 

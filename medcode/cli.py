@@ -20,10 +20,23 @@ def _setup() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
+    from django.db.utils import OperationalError
 
-    executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        call_command("migrate", verbosity=0, interactive=False)
+    try:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            call_command("migrate", verbosity=0, interactive=False)
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        # Another process holds the SQLite file (a `data load`, a backup, a sqlite3 shell).
+        waited = connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)
+        print(
+            f"medcode: the database {connection.settings_dict['NAME']} is locked by another "
+            f"process (waited {waited:g} s). Try again when it has finished.",
+            file=sys.stderr,
+        )
+        raise SystemExit(3) from None
 
 
 def _date(text: str) -> date:
@@ -283,10 +296,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         call_command("runserver", f"{args.host}:{args.port}", use_reloader=True)
         return 0
-    from medcode.server import serve
+    from django.conf import settings
 
-    serve(args.host, args.port, workers=args.workers, threads=args.threads)
-    return 0
+    from medcode.server import ServeError, serve
+    from medcode.web.secretkey import ensure_secret_key
+
+    try:
+        # Never serve on the development placeholder key (docs/deploy.md, "Secret key").
+        settings.SECRET_KEY, created = ensure_secret_key(settings.MEDCODE_HOME)
+        if created:
+            print(f"medcode: {created}", file=sys.stderr)
+        return serve(
+            args.host, args.port, workers=args.workers, threads=args.threads, proxy=args.proxy
+        )
+    except (ServeError, ValueError) as exc:
+        print(f"medcode serve: {exc}", file=sys.stderr)
+        return 2
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -409,7 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.set_defaults(func=cmd_search)
 
-    serve = commands.add_parser("serve", help="run the web app and API (gunicorn)")
+    serve = commands.add_parser("serve", help="run the web app and API (nginx + gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", default=8000, type=int)
     serve.add_argument(
@@ -418,6 +443,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", default=4, type=int, help="threads per worker (default 4)")
     serve.add_argument(
         "--dev", action="store_true", help="Django's development server, reloading on changes"
+    )
+    serve.add_argument(
+        "--proxy",
+        choices=("auto", "nginx", "none"),
+        default="auto",
+        help="nginx in front of gunicorn (auto: when nginx is installed; see docs/deploy.md)",
     )
     serve.set_defaults(func=cmd_serve)
 

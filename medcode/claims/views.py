@@ -29,6 +29,7 @@ from medcode.claims.limits import claims_per_request
 from medcode.fees.facts import locality_choices
 from medcode.releases.dates import BadDate, parse_as_of
 from medcode.releases.store import Snapshot
+from medcode.web.uploads import upload_refused
 
 START_ROWS = 6
 MAX_ROWS = 50  # a claim line form; bigger claims come as a file
@@ -170,6 +171,10 @@ def _posted_rows(request: HttpRequest) -> list[dict[str, Any]]:
 def _claims_from(
     request: HttpRequest, values: dict[str, str], line_rows: list[dict[str, Any]]
 ) -> list[Claim]:
+    refused = upload_refused(request)
+    if refused:
+        # The upload handler stopped reading at the limit (medcode/web/uploads.py).
+        raise ClaimError(refused, field="file")
     upload = request.FILES.get("file")
     if upload is not None and upload.size:
         if upload.size > MAX_UPLOAD_BYTES:
