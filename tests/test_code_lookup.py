@@ -51,10 +51,11 @@ def test_g0283_answers_with_descriptors_fees_edits_and_sources(
 def test_the_api_gives_the_same_answer_as_the_cli(
     full_load: list[Outcome], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, from_cli = cli_json(capsys, "E11.65", "--date", DAY.isoformat())
+    status, from_cli = cli_json(capsys, "E11.65", "--date", DAY.isoformat())
 
     response = Client().get("/api/v1/codes/E11.65", {"date": DAY.isoformat()})
 
+    assert status == 0
     assert response.status_code == 200
     assert response.json() == json.loads(json.dumps(from_cli))
 
