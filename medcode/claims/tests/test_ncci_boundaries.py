@@ -223,3 +223,57 @@ def test_over_the_mue_is_a_warning_for_other_payers_and_an_mue_of_0_is_left_alon
     assert finding["severity"] == "warning"
     assert mue(findings(line("G0283"), payer="commercial")) == []
     assert mue(findings(line("G0283"))) == [[1]]
+
+
+# --- what the coder reads ------------------------------------------------------------------
+
+
+def test_a_ptp001_finding_names_both_lines_the_fix_and_the_deleted_edit(ncci: None) -> None:
+    [finding] = [
+        f for f in findings(line("97110"), line("97116"), day="2026-02-15") if f["rule"] == "PTP001"
+    ]
+
+    assert finding["message"] == (
+        "97116 (line 2) is denied with 97110 (line 1): NCCI edit with modifier indicator 0"
+    )
+    assert finding["fix"] == "Remove 97116; no modifier bypasses this edit."
+    assert finding["source"] == {
+        "dataset": "ncci_ptp_practitioner",
+        "release": "NCCI PTP practitioner edits 2026 Q1 (v320r0)",
+        "detail": "97110 / 97116: modifier indicator 0, deletion date 2026-02-15; "
+        "Rationale invented for this fixture",
+    }
+
+
+def test_a_ptp002_finding_names_the_modifiers_that_would_bypass_it(ncci: None) -> None:
+    [finding] = [
+        f for f in findings(line("97530"), line("97140"), line("97110")) if f["rule"] == "PTP002"
+    ]
+
+    assert finding["severity"] == "error" and finding["lines"] == [2]
+    assert finding["message"].startswith("97140 (line 2) is denied with 97530 (line 1) unless")
+    assert "XU, XS, XE, XP or 59 to line 2" in finding["fix"]
+    assert "otherwise remove 97140" in finding["fix"]
+    assert finding["source"]["detail"] == (
+        "97530 / 97140: modifier indicator 1, deletion date *; Rationale invented for this fixture"
+    )
+
+
+def test_an_mue001_finding_says_how_the_units_were_counted(ncci: None) -> None:
+    per_line = next(f for f in findings(line("J1100", units=3)) if f["rule"] == "MUE001")
+    per_day = next(
+        f for f in findings(line("97110", units=2), line("97110", units=1)) if f["rule"] == "MUE001"
+    )
+
+    assert (
+        per_line["message"] == "3 units of J1100 on the line exceed its MUE of 2 (MAI 1: Line Edit)"
+    )
+    assert per_day["message"] == (
+        "3 units of 97110 on 2026-02-10 exceed its MUE of 2 (MAI 3: Date of Service Edit: Clinical)"
+    )
+    assert per_day["fix"].startswith("Bill at most 2 units of 97110 for the date")
+    assert per_day["source"] == {
+        "dataset": "ncci_mue_practitioner",
+        "release": "NCCI MUE practitioner services, effective 2026-01-01",
+        "detail": "97110: MUE 2, 3 Date of Service Edit: Clinical; Clinical: Data",
+    }
