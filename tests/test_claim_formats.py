@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.test import Client
 
 from medcode.cli import main
 from medcode.releases.loader import Outcome
+from tests.cms import gpcis, rvus
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
@@ -45,7 +47,7 @@ def summary(result: dict[str, Any]) -> list[tuple[Any, ...]]:
 def cli_json(path: Path, capsys: Any) -> dict[str, Any]:
     code = main(["check", str(path), "--output", "json", "--locality", "10112-00"])
     out = capsys.readouterr().out
-    assert code in (0, 1), out
+    assert code == 1, out  # claim c1 bills 97014 to Medicare: an error
     result: dict[str, Any] = json.loads(out)
     return result
 
@@ -79,7 +81,14 @@ def test_json_csv_and_837_give_the_same_findings_in_the_cli(
     assert results["x12"] == results["json"]
     c1 = results["json"][0]
     assert "MCS001" in [f[0] for f in c1[1]]  # 97014 under Medicare
-    assert c1[2][1][1] is not None and c1[2][1][1] > 0  # 97110 is priced
+    # 97110 x 2 in Alabama, non-facility: one unit in full, the other at half its PE (therapy
+    # MPPR; 97014 is status I and takes no part), from CMS's PPRRVU and GPCI files.
+    r = rvus("97110")
+    work_g, pe_g, mp_g = gpcis("10112", "00")
+    work_mp = (r["work"] * work_g + r["mp"] * mp_g) * r["cf"]  # type: ignore[operator]
+    pe = r["nonfacility_pe"] * pe_g * r["cf"]  # type: ignore[operator]
+    expected = (work_mp * 2 + pe * Decimal("1.5")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert c1[2] == [("97014", 0.0), ("97110", float(expected))]
 
 
 def test_the_cli_findings_csv_lists_every_claim(full_load: list[Outcome], capsys: Any) -> None:

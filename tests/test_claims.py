@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,9 @@ from medcode.claims.checker import check_claim, check_claims
 from medcode.claims.claim import ClaimError, parse_claim, parse_claims
 from medcode.cli import main
 from medcode.edits.models import AddOnCodeEdit
-from medcode.fees.models import PfsGpciIndex, PfsRvu
 from medcode.releases.loader import Outcome
 from tests.claims import claim
+from tests.cms import allowed, ptp_edits
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
@@ -58,11 +57,15 @@ def test_g0283_with_97032_needs_a_modifier_on_the_column_2_line(full_load: list[
 
 def test_the_ptp_edit_applies_in_the_outpatient_table_by_setting(full_load: list[Outcome]) -> None:
     lines = ({"code": "G0283", "modifiers": ["GP"]}, {"code": "97032", "modifiers": ["GP"]})
+    # The edit and its indicator as CMS's outpatient hospital table gives them.
+    [edit] = ptp_edits("outpatient_hospital", lambda f: f[:2] == ["G0283", "97032"])
+    expected_rule = {"0": "PTP001", "1": "PTP002"}[edit[5]]
 
     outpatient = findings(claim(*lines, setting="outpatient_hospital", place_of_service="22"))
 
-    ptp = [f for f in outpatient if f["rule"].startswith("PTP")]
-    assert all(f["source"]["dataset"] == "ncci_ptp_outpatient" for f in ptp)
+    ptp = [(f["rule"], f["lines"], f["source"]["dataset"]) for f in outpatient]
+    ptp = [p for p in ptp if p[0].startswith("PTP")]
+    assert ptp == [(expected_rule, [2], "ncci_ptp_outpatient")]
 
 
 def test_units_over_the_mue_are_flagged_with_the_indicator(full_load: list[Outcome]) -> None:
@@ -122,19 +125,8 @@ def test_an_add_on_code_without_its_primary_is_an_error(full_load: list[Outcome]
 
 
 def expected_amount(code: str, locality: tuple[str, str], facility: bool, units: int) -> float:
-    rvu = PfsRvu.objects.get(hcpcs=code, modifier="")
-    gpci = PfsGpciIndex.objects.get(mac=locality[0], locality=locality[1])
-    pe = rvu.facility_pe_rvu if facility else rvu.nonfacility_pe_rvu
-    total = (
-        (
-            Decimal(str(rvu.work_rvu)) * Decimal(str(gpci.work_gpci))
-            + Decimal(str(pe)) * Decimal(str(gpci.pe_gpci))
-            + Decimal(str(rvu.mp_rvu)) * Decimal(str(gpci.mp_gpci))
-        )
-        * Decimal(str(rvu.conversion_factor))
-        * units
-    )
-    return float(total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """From PPRRVU2025_Oct.csv and GPCI2025.csv as CMS wrote them (tests/cms.py)."""
+    return float(allowed(code, *locality, facility=facility, units=units))
 
 
 def test_each_line_is_priced_by_locality_and_place_of_service(full_load: list[Outcome]) -> None:
@@ -255,7 +247,7 @@ def test_the_text_report_shows_findings_fixes_and_amounts(
     path = tmp_path / "claim.json"
     path.write_text(json.dumps(claim({"code": "97014", "modifiers": ["GP"]})))
 
-    main(["check", str(path)])
+    assert main(["check", str(path)]) == 1  # MCS001 is an error
 
     out = capsys.readouterr().out
     assert "MCS001 line 1" in out and "fix: Bill G0283" in out and "total expected allowed" in out
@@ -283,7 +275,9 @@ def test_the_text_report_explains_the_therapy_payment_reduction(
         )
     )
 
-    main(["check", str(path)])
+    status = main(["check", str(path)])
 
     out = capsys.readouterr().out
+    assert status == 0, out  # a clean claim: nothing to deny, only the reduction to explain
+    assert "Claim c1: 0 finding(s)" in out
     assert "Therapy multiple procedure payment reduction" in out and "paid at 50%" in out

@@ -10,10 +10,8 @@ from django.test import Client
 
 from medcode.cli import main
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
-from medcode.fees.models import PfsRvu
-from medcode.icd10.models import Icd10CmCode
 from medcode.releases.loader import Outcome
-from medcode.releases.models import Release
+from tests.cms import icd10cm_codes, mue_value, pprrvu_description, ptp_edits, ptp_in_force
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
@@ -41,7 +39,9 @@ def test_g0283_answers_with_descriptors_fees_edits_and_sources(
     assert global_row["multiple_procedure"] == "5"
     practitioner = info["mue"]["practitioner"]
     assert (practitioner["value"], practitioner["adjudication_indicator"]) == (1, 3)
-    assert info["ptp"]["practitioner"]["as_column1"] > 0
+    in_table = list(ptp_edits("practitioner", lambda f: f[0] == "G0283" and ptp_in_force(f, DAY)))
+    assert in_table  # G0283 is column 1 of edits in CMS's table, so the count below means something
+    assert info["ptp"]["practitioner"]["as_column1"] == len(in_table)
     datasets = {s["dataset"] for s in info["sources"]}
     assert {"hcpcs", "pfs_rvu", "ncci_mue_practitioner", "ncci_ptp_practitioner"} <= datasets
     # The HCPCS release loaded is January 2025: a 2026 date is answered from it, with a note.
@@ -51,10 +51,11 @@ def test_g0283_answers_with_descriptors_fees_edits_and_sources(
 def test_the_api_gives_the_same_answer_as_the_cli(
     full_load: list[Outcome], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, from_cli = cli_json(capsys, "E11.65", "--date", DAY.isoformat())
+    status, from_cli = cli_json(capsys, "E11.65", "--date", DAY.isoformat())
 
     response = Client().get("/api/v1/codes/E11.65", {"date": DAY.isoformat()})
 
+    assert status == 0
     assert response.status_code == 200
     assert response.json() == json.loads(json.dumps(from_cli))
 
@@ -64,12 +65,13 @@ def test_a_cpt_code_shows_the_descriptor_of_the_loaded_fee_schedule(
 ) -> None:
     info = lookup("99213", DAY)
 
-    row = PfsRvu.objects.get(hcpcs="99213", modifier="")
     assert info["system"] == "CPT"
-    assert info["short_description"] == row.description and row.description
+    assert info["short_description"] == pprrvu_description("99213")
     assert "American Medical Association" in info["descriptor_notice"]
     assert info["long_description"] is None
-    assert info["mue"]["practitioner"]["value"] == 2
+    value, mai = mue_value("practitioner", "99213")
+    practitioner = info["mue"]["practitioner"]
+    assert (practitioner["value"], str(practitioner["adjudication_indicator"])) == (value, mai)
 
 
 def test_97014_is_not_valid_for_medicare(full_load: list[Outcome]) -> None:
@@ -93,30 +95,26 @@ def test_icd10cm_codes_answer_with_or_without_the_dot(full_load: list[Outcome]) 
 def test_an_icd10cm_code_added_in_fy2026_is_not_yet_valid_in_fy2025(
     full_load: list[Outcome],
 ) -> None:
-    fy2025 = Release.objects.get(dataset="icd10cm", version="FY2025")
-    fy2026 = Release.objects.get(dataset="icd10cm", version="FY2026")
-    old = set(Icd10CmCode.objects.filter(release=fy2025).values_list("code", flat=True))
-    new = Icd10CmCode.objects.filter(release=fy2026, billable=True).exclude(code__in=old).first()
-    assert new is not None
+    # A billable code of CMS's FY2026 order file that the FY2025 file lacks.
+    new = min(icd10cm_codes(2026, billable_only=True) - icd10cm_codes(2025))
 
-    before = lookup(new.code, date(2025, 6, 1))
-    after = lookup(new.code, date(2025, 10, 1))
+    before = lookup(new, date(2025, 6, 1))
+    after = lookup(new, date(2025, 10, 1))
 
     assert before["status"] == "not yet effective" and before["effective_date"] == "2025-10-01"
     assert after["status"] == "active"
 
 
 def test_an_icd10cm_code_deleted_in_fy2026_is_terminated(full_load: list[Outcome]) -> None:
-    fy2025 = Release.objects.get(dataset="icd10cm", version="FY2025")
-    fy2026 = Release.objects.get(dataset="icd10cm", version="FY2026")
-    kept = set(Icd10CmCode.objects.filter(release=fy2026).values_list("code", flat=True))
-    gone = Icd10CmCode.objects.filter(release=fy2025, billable=True).exclude(code__in=kept).first()
-    assert gone is not None
+    # A billable code of CMS's FY2025 order file that the FY2026 file dropped.
+    gone = min(icd10cm_codes(2025, billable_only=True) - icd10cm_codes(2026))
 
-    info = lookup(gone.code, date(2026, 1, 1))
+    info = lookup(gone, date(2026, 1, 1))
 
     assert (info["status"], info["termination_date"]) == ("terminated", "2025-09-30")
-    assert lookup(gone.code, date(2025, 9, 30))["status"] == "active"
+    # The last day of FY2025 is the last day it applies; the first day of FY2026 is not.
+    assert lookup(gone, date(2025, 9, 30))["status"] == "active"
+    assert lookup(gone, date(2025, 10, 1))["status"] == "terminated"
 
 
 def test_pcs_codes_and_modifiers_are_found(full_load: list[Outcome]) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
 from html import unescape
 
 import pytest
 from django.test import Client
 
-from medcode.fees.models import PfsGpciIndex, PfsRvu
 from medcode.releases.loader import Outcome
+from tests.cms import allowed, gpci_rows, ptp_edits, ptp_in_force
 
 pytestmark = [pytest.mark.realdata, pytest.mark.django_db]
 
@@ -53,7 +53,10 @@ def test_99213_pages_through_thousands_of_ptp_edits(full_load: list[Outcome]) ->
     _, second, _ = get("/codes/99213/edits", role="column2", page="2")
     pages = -(-counts["as_column2"] // 50)
 
-    assert counts["as_column2"] > 1000
+    in_table = ptp_edits(
+        "practitioner", lambda f: f[1] == "99213" and ptp_in_force(f, date.fromisoformat(DAY))
+    )
+    assert counts["as_column2"] == len(list(in_table))
     assert f"{counts['as_column2']} practitioner edits in force" in text
     assert f"Page 1 of {pages}" in text
     column1_first = re.findall(r"<tr><td><a [^>]*>(\w+)</a></td><td>99213</td>", first)
@@ -64,29 +67,21 @@ def test_99213_pages_through_thousands_of_ptp_edits(full_load: list[Outcome]) ->
     assert f"Page {pages} of {pages}" in last_text and 'rel="next"' not in last
 
 
-def amount(rvu: PfsRvu, gpci: PfsGpciIndex, pe: Decimal) -> str:
-    total = rvu.work_rvu * gpci.work_gpci + pe * gpci.pe_gpci + rvu.mp_rvu * gpci.mp_gpci
-    return f"${(total * rvu.conversion_factor).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
-
-
 def test_locality_amounts_follow_the_gpci_arithmetic(full_load: list[Outcome]) -> None:
-    rvu = PfsRvu.objects.get(hcpcs="97110", modifier="")
-    manhattan = PfsGpciIndex.objects.get(mac="13202", locality="01")
-    alabama = PfsGpciIndex.objects.get(mac="10112", locality="00")
-
+    # Expected amounts from PPRRVU2025_Oct.csv and GPCI2025.csv as CMS wrote them (tests/cms.py).
     _, ny, ny_text = get("/codes/97110/fees", locality="13202-01")
     _, al, _ = get("/codes/97110/fees", locality="10112-00")
 
-    ny_amount = amount(rvu, manhattan, rvu.nonfacility_pe_rvu)
-    al_amount = amount(rvu, alabama, rvu.nonfacility_pe_rvu)
+    ny_amount = f"${allowed('97110', '13202', '01', facility=False):,}"
+    al_amount = f"${allowed('97110', '10112', '00', facility=False):,}"
     assert ny_amount != al_amount
     assert re.search(rf'data-amount="non-facility">\s*{re.escape(ny_amount)}<', ny)
     assert re.search(rf'data-amount="non-facility">\s*{re.escape(al_amount)}<', al)
-    facility = amount(rvu, manhattan, rvu.facility_pe_rvu)
+    facility = f"${allowed('97110', '13202', '01', facility=True):,}"
     assert re.search(rf'data-amount="facility">\s*{re.escape(facility)}<', ny)
     assert "MANHATTAN" in ny_text
     # The chart lists every locality of the GPCI file.
-    assert f"All {PfsGpciIndex.objects.count()} localities" in ny_text
+    assert f"All {len(gpci_rows())} localities" in ny_text
 
 
 def test_e11_65_shows_its_hierarchy_billable_flag_and_excludes(full_load: list[Outcome]) -> None:

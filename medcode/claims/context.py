@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection
 
 from medcode.claims.claim import Claim
-from medcode.edits.models import ptp_releases_in_force
+from medcode.edits.models import AOC_IN_FORCE, PTP_IN_FORCE, ptp_releases_in_force
 from medcode.releases.sql import placeholders
 from medcode.releases.store import InForce, ReleaseRef, Snapshot, all_releases, release_state
 
@@ -136,8 +136,7 @@ TABLES: dict[str, _Table] = {
     ),
     "addon": _Table(
         "SELECT addon_code, edit_type, primary_code FROM edits_addoncodeedit "
-        "WHERE release_id = %s AND addon_code IN ({marks}) AND effective_date <= %s "
-        "AND (deletion_date IS NULL OR deletion_date >= %s)",
+        "WHERE release_id = %s AND addon_code IN ({marks}) AND " + AOC_IN_FORCE,
         "addon_code",
         _addon_edits,
         "procedure",
@@ -172,9 +171,7 @@ _PTP_SQL = (
     "r.text AS rationale FROM edits_ptpedit e LEFT JOIN edits_ptprationale r "
     "ON r.release_id = e.release_id AND r.number = e.rationale_number "
     "WHERE e.release_id IN ({ids}) AND e.column1 IN ({first}) AND e.column2 IN ({second}) "
-    "AND (e.effective_date IS NULL OR e.effective_date <= %s) "
-    "AND (e.deletion_date IS NULL OR e.deletion_date >= %s) "
-    "AND e.modifier_indicator <> '9'"
+    "AND " + PTP_IN_FORCE
 )
 
 

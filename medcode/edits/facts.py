@@ -6,6 +6,8 @@ from typing import Any
 
 from medcode.claims.context import StoreCache
 from medcode.edits import indicators
+from medcode.edits.models import AOC_IN_FORCE as _AOC_IN_FORCE
+from medcode.edits.models import PTP_IN_FORCE as _PTP_IN_FORCE
 from medcode.edits.models import ptp_releases_in_force
 from medcode.releases.sql import Cite, iso, row, rows, scalar
 from medcode.releases.store import Snapshot
@@ -19,14 +21,6 @@ PTP_DATASETS = {
     "practitioner": "ncci_ptp_practitioner",
     "outpatient_hospital": "ncci_ptp_outpatient",
 }
-
-# An edit applies on the date unless it starts later or was deleted before it (deletion dates
-# are the last day an edit applies). Modifier indicator 9 marks edits deleted as if never made.
-_PTP_IN_FORCE = (
-    "(effective_date IS NULL OR effective_date <= %s) "
-    "AND (deletion_date IS NULL OR deletion_date >= %s) AND modifier_indicator <> '9'"
-)
-_AOC_IN_FORCE = "effective_date <= %s AND (deletion_date IS NULL OR deletion_date >= %s)"
 
 
 def mue(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:

@@ -113,20 +113,6 @@ class PtpEdit(ReleaseRow):
             ),
         ]
 
-    def in_force_on(self, day: date) -> bool:
-        """Whether the edit applies to a date of service.
-
-        CMS deletes an edit as of the last day it applies (quarter ends: 0331, 0630, 0930,
-        1231), so the deletion date is inclusive. An edit withdrawn as if it never existed
-        gets its effective date as deletion date and modifier indicator 9: it never applies.
-        (In the 2024 Q3 practitioner table every deletion on a 1st or 5th has indicator 9.)
-        """
-        if self.modifier_indicator == "9":
-            return False
-        if self.effective_date is not None and day < self.effective_date:
-            return False
-        return self.deletion_date is None or day <= self.deletion_date
-
 
 class MueEdit(ReleaseRow):
     """The most units of a code Medicare expects for one patient, on one line or one day."""
@@ -172,6 +158,18 @@ class AddOnCodeEdit(ReleaseRow):
             models.Index(fields=["release", "primary_code"], name="aoc_release_primary"),
         ]
 
+
+# When an edit applies on a date of service: the one definition every query uses (code pages,
+# API, CLI and the claim checker), with the date of service as both parameters. CMS deletes an
+# edit as of the last day it applies (quarter ends: 0331, 0630, 0930, 1231), so the deletion
+# date is inclusive. An edit withdrawn as if it never existed keeps its effective date as
+# deletion date and gets modifier indicator 9: it never applies. Columns are unqualified so the
+# condition reads the same with or without a table alias; no joined table has these columns.
+PTP_IN_FORCE = (
+    "(effective_date IS NULL OR effective_date <= %s) "
+    "AND (deletion_date IS NULL OR deletion_date >= %s) AND modifier_indicator <> '9'"
+)
+AOC_IN_FORCE = "effective_date <= %s AND (deletion_date IS NULL OR deletion_date >= %s)"
 
 #: Contractor-defined primary codes (edit type 2) stand in the primary column as this.
 CONTRACTOR_DEFINED_PRIMARY = "CCCCC"

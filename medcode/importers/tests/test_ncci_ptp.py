@@ -6,13 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from medcode.edits.indicators import (
     NCCI_PTP_MODIFIERS,
     PTP_MODIFIER_INDICATORS,
     bypasses_ptp_edit,
 )
-from medcode.edits.models import PtpEdit, PtpRationale, ptp_releases_in_force
+from medcode.edits.models import PTP_IN_FORCE, PtpEdit, PtpRationale, ptp_releases_in_force
 from medcode.importers.base import Source
 from medcode.importers.ncci_ptp import KNOWN_RATIONALES
 from medcode.releases.loader import recognize
@@ -90,17 +91,31 @@ def test_it_numbers_known_rationales_the_same_in_every_release_and_new_ones_afte
     assert edit(("97110", "97032")).rationale_number == 13
 
 
+def in_force(pair: tuple[str, str], day: date) -> bool:
+    """Whether the stored edit meets PTP_IN_FORCE, the condition every PTP query uses."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM edits_ptpedit WHERE column1 = %s AND column2 = %s "
+            f"AND {PTP_IN_FORCE}",
+            [*pair, day, day],
+        )
+        return bool(cursor.fetchone()[0])
+
+
 @pytest.mark.django_db
-def test_it_tells_when_an_edit_applies_to_a_date_of_service() -> None:
+def test_the_in_force_condition_reads_the_dates_as_cms_writes_them() -> None:
     load_file(FIXTURE, "ncci_ptp")
 
-    deleted = edit(("97012", "97140"))
-    assert deleted.in_force_on(date(2023, 12, 31))
-    assert not deleted.in_force_on(date(2024, 1, 1))
-    assert not deleted.in_force_on(date(2020, 12, 31))
-    assert edit(("G0283", "97032")).in_force_on(date(2030, 5, 1))
+    # Deleted 2023-12-31: the deletion date is the last day the edit applies.
+    assert in_force(("97012", "97140"), date(2023, 12, 30))
+    assert in_force(("97012", "97140"), date(2023, 12, 31))
+    assert not in_force(("97012", "97140"), date(2024, 1, 1))
+    # Effective 2021-01-01.
+    assert not in_force(("97012", "97140"), date(2020, 12, 31))
+    assert in_force(("97012", "97140"), date(2021, 1, 1))
+    assert in_force(("G0283", "97032"), date(2030, 5, 1))
     # Indicator 9: withdrawn as of the day it took effect.
-    assert not edit(("97161", "97140")).in_force_on(date(2020, 1, 1))
+    assert not in_force(("97161", "97140"), date(2020, 1, 1))
 
 
 @pytest.mark.django_db

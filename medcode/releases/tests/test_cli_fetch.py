@@ -43,7 +43,7 @@ def test_fetch_downloads_from_the_mirror_and_loads(
         "ncci_mue_practitioner",
     }
     assert HcpcsCode.objects.filter(code="G0283").exists()
-    assert all(seen.path.startswith("/files/zip/") for seen in mirror.requests)
+    assert mirror.requests and all(seen.path.startswith("/files/zip/") for seen in mirror.requests)
 
     again = main([*args, "--release", HCPCS, "--release", MUE])
     assert again == 0

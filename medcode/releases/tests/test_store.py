@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from medcode.releases.store import ReleaseRef, Snapshot
+import pytest
+
+from medcode.releases.store import InForce, ReleaseRef, Snapshot, all_releases, to_date
+from medcode.testing import REPO, load_file
+
+FIXTURES = REPO / "medcode" / "importers" / "tests" / "fixtures"
 
 
 def ref(
@@ -46,3 +51,53 @@ def test_an_open_ended_release_covers_every_later_date() -> None:
 
 def test_a_dataset_with_no_release_has_no_answer() -> None:
     assert Snapshot(date(2026, 1, 1), [FY2026]).in_force("hcpcs") is None
+
+
+def test_the_last_day_of_a_period_is_covered_without_a_note() -> None:
+    last_day = Snapshot(date(2025, 9, 30), [FY2025, FY2026]).in_force("icd10cm")
+    first_day = Snapshot(date(2024, 10, 1), [FY2025, FY2026]).in_force("icd10cm")
+
+    assert last_day == InForce(FY2025, None)
+    assert first_day == InForce(FY2025, None)
+    assert FY2025.covers(date(2025, 9, 30)) and not FY2025.covers(date(2025, 10, 1))
+    assert FY2025.covers(date(2024, 10, 1)) and not FY2025.covers(date(2024, 9, 30))
+
+
+def test_a_dataset_with_no_release_lists_none() -> None:
+    snap = Snapshot(date(2026, 1, 1), [FY2026])
+
+    assert snap.releases("hcpcs") == []
+    assert snap.releases("icd10cm") == [FY2026]
+    assert snap.datasets() == ["icd10cm"]
+
+
+def test_an_answer_cites_every_part_of_its_release() -> None:
+    assert InForce(FY2026, "a note").to_dict() == {
+        "dataset": "icd10cm",
+        "version": "FY2026",
+        "label": "ICD-10-CM FY2026",
+        "period_start": "2025-10-01",
+        "period_end": "2026-09-30",
+        "source_name": "FY2026.zip",
+        "note": "a note",
+    }
+    assert ref(3, "CR1", date(2026, 1, 1), None, "ncd_icd10").to_dict()["period_end"] is None
+
+
+def test_dates_read_from_either_database_become_dates() -> None:
+    assert to_date("2026-02-10") == date(2026, 2, 10)
+    assert to_date(date(2026, 2, 10)) == date(2026, 2, 10)
+    assert to_date(None) is None
+
+
+@pytest.mark.django_db
+def test_the_releases_read_from_the_store_keep_their_periods_and_files() -> None:
+    load_file(FIXTURES / "ncci_ptp_ccipra-v330r1-f2.txt", "ncci_ptp")
+
+    [found] = all_releases()
+
+    assert (found.dataset, found.version) == ("ncci_ptp_practitioner", "v330r1-f2")
+    assert (found.period_start, found.period_end) == (date(2027, 1, 1), date(2027, 3, 31))
+    assert found.source_name == "ncci_ptp_ccipra-v330r1-f2.txt"
+    # Read again while nothing was loaded: the same answer.
+    assert all_releases() == [found]

@@ -15,9 +15,10 @@ from medcode.cli import main
 from medcode.importers.tests.test_hcpcs_anweb import GOOD, write_anweb
 from medcode.releases.loader import delete_release
 from medcode.releases.models import Release
+from medcode.search import engine
 from medcode.search.engine import SearchError, search
 from medcode.search.index import reindex_all
-from medcode.search.synonyms import load
+from medcode.search.synonyms import load, synonyms
 from medcode.testing import load_file
 
 FIXTURES = Path(__file__).resolve().parents[2] / "importers" / "tests" / "fixtures"
@@ -67,8 +68,17 @@ def test_the_last_word_is_read_as_the_start_of_a_word(store: None) -> None:
     assert codes("diabetes hypergly")[0] == "E11.65"
 
 
-def test_an_abbreviation_from_the_synonym_list_finds_the_words_it_stands_for(store: None) -> None:
+def test_an_abbreviation_from_the_synonym_list_finds_the_words_it_stands_for(
+    store: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "fx" is in no descriptor: only the synonym entry fx -> fracture can find the femur codes.
+    assert "S72.001A" in codes("fx")
     assert "S72.001A" in codes("fx femur")
+    # The same search with that one entry left out of the table finds nothing for "fx", so the
+    # lines above measure the synonym and not the word "femur".
+    table = {term: entry for term, entry in synonyms().items() if term != "fx"}
+    monkeypatch.setattr(engine, "synonyms", lambda: table)
+    assert "S72.001A" not in codes("fx")
 
 
 def test_headers_are_not_billable_and_the_filter_leaves_them_out(store: None) -> None:

@@ -1,0 +1,164 @@
+# ruff: noqa: E501  (each bug is one exact line of code, kept whole so it can be found)
+"""Seed each bug of the issue-17 audit into the code, run the unit suite, list the tests that
+fail, and put the code back (docs/testing.md).
+
+    .venv/bin/python scripts/seeded_bugs.py            # every bug, about 1 min each
+    .venv/bin/python scripts/seeded_bugs.py a d        # the bugs whose names start so
+
+Each bug is an exact text replacement; a replacement that no longer matches the code stops
+the script, so the list is kept in step with the code. Never run it while committing: it
+edits the working tree (and restores it, also on Ctrl-C).
+"""
+
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUGS = {
+    "a PTP001 never fires": [
+        (
+            "medcode/claims/rules/ptp.py",
+            'if edit["modifier_indicator"] == "0":',
+            'if edit["modifier_indicator"] == "X":',
+        )
+    ],
+    "b PE swapped in code page/API/CLI fees (national)": [
+        (
+            "medcode/fees/facts.py",
+            '"non_facility_pe_rvu": _num(r["nonfacility_pe_rvu"]),\n        "facility_pe_rvu": _num(r["facility_pe_rvu"]),',
+            '"non_facility_pe_rvu": _num(r["facility_pe_rvu"]),\n        "facility_pe_rvu": _num(r["nonfacility_pe_rvu"]),',
+        )
+    ],
+    "b2 PE swapped in locality amounts": [
+        (
+            "medcode/fees/facts.py",
+            '"pe_nf": hundredths(r["nonfacility_pe_rvu"]),\n        "pe_f": hundredths(r["facility_pe_rvu"]),',
+            '"pe_nf": hundredths(r["facility_pe_rvu"]),\n        "pe_f": hundredths(r["nonfacility_pe_rvu"]),',
+        )
+    ],
+    "b3 national amounts swapped": [
+        (
+            "medcode/fees/facts.py",
+            '"national_non_facility_amount": _amount(r["nonfacility_total"], cf),\n        "national_facility_amount": _amount(r["facility_total"], cf),',
+            '"national_non_facility_amount": _amount(r["facility_total"], cf),\n        "national_facility_amount": _amount(r["nonfacility_total"], cf),',
+        )
+    ],
+    "b4 claim PE swapped": [
+        (
+            "medcode/claims/payment.py",
+            'pe_rvu = rvu["facility_pe_rvu"] if facility else rvu["nonfacility_pe_rvu"]',
+            'pe_rvu = rvu["nonfacility_pe_rvu"] if facility else rvu["facility_pe_rvu"]',
+        )
+    ],
+    "c1 PTP deletion filter dropped in claim checker": [
+        (
+            "medcode/claims/context.py",
+            '"AND " + PTP_IN_FORCE\n)',
+            "\"AND (e.effective_date IS NULL OR e.effective_date <= %s) AND %s IS NOT NULL AND e.modifier_indicator <> '9'\"\n)",
+        )
+    ],
+    "c2 PTP deletion filter dropped on code pages": [
+        (
+            "medcode/edits/facts.py",
+            "from medcode.edits.models import PTP_IN_FORCE as _PTP_IN_FORCE\n",
+            "_PTP_IN_FORCE = \"(effective_date IS NULL OR effective_date <= %s) AND %s IS NOT NULL AND modifier_indicator <> '9'\"\n",
+        )
+    ],
+    "c3 deletion date read as exclusive (the shared definition)": [
+        (
+            "medcode/edits/models.py",
+            "AND (deletion_date IS NULL OR deletion_date >= %s) AND modifier_indicator",
+            "AND (deletion_date IS NULL OR deletion_date > %s) AND modifier_indicator",
+        )
+    ],
+    "c4 deletion date exclusive in the claim checker only": [
+        (
+            "medcode/claims/context.py",
+            '"AND " + PTP_IN_FORCE\n)',
+            "\"AND (e.effective_date IS NULL OR e.effective_date <= %s) AND (e.deletion_date IS NULL OR e.deletion_date > %s) AND e.modifier_indicator <> '9'\"\n)",
+        )
+    ],
+    "c5 deletion date exclusive on code pages only": [
+        (
+            "medcode/edits/facts.py",
+            "from medcode.edits.models import PTP_IN_FORCE as _PTP_IN_FORCE\n",
+            "_PTP_IN_FORCE = \"(effective_date IS NULL OR effective_date <= %s) AND (deletion_date IS NULL OR deletion_date > %s) AND modifier_indicator <> '9'\"\n",
+        )
+    ],
+    "d MUE MAI 1 ignored": [
+        ("medcode/claims/rules/mue.py", 'if mai == "1" else [lines]', 'if mai == "X" else [lines]')
+    ],
+    "e termination date exclusive in store.status_on": [
+        (
+            "medcode/releases/store.py",
+            "if end is not None and as_of > end:",
+            "if end is not None and as_of >= end:",
+        )
+    ],
+    "e2 release period end exclusive in store.covers": [
+        (
+            "medcode/releases/store.py",
+            "(self.period_end is None or day <= self.period_end)",
+            "(self.period_end is None or day < self.period_end)",
+        )
+    ],
+    "f outpatient PTP table dropped (claim checker)": [
+        (
+            "medcode/claims/context.py",
+            '    "outpatient_hospital": "ncci_ptp_outpatient",\n}\nMUE_DATASET',
+            "}\nMUE_DATASET",
+        )
+    ],
+    "f2 outpatient PTP table dropped (code pages)": [
+        ("medcode/edits/facts.py", '    "outpatient_hospital": "ncci_ptp_outpatient",\n}\n', "}\n")
+    ],
+    "h fx synonym removed": [
+        ("medcode/search/synonyms.toml", '[[entry]]\nterms = ["fx"]\nmeans = ["fracture"]\n\n', "")
+    ],
+    "g indicator 9 not excluded": [
+        ("medcode/edits/models.py", "AND modifier_indicator <> '9'\"", '"')
+    ],
+}
+only = sys.argv[1:]
+for name, edits in BUGS.items():
+    if only and not any(name.startswith(o) for o in only):
+        continue
+    saved = {}
+    for path, old, new in edits:
+        p = ROOT / path
+        text = saved.setdefault(p, p.read_text())
+        cur = p.read_text()
+        assert cur.count(old) == 1, (name, path, cur.count(old))
+        p.write_text(cur.replace(old, new))
+    try:
+        r = subprocess.run(
+            [
+                str(ROOT / ".venv/bin/pytest"),
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-m",
+                "not realdata",
+                "medcode",
+                "-o",
+                "addopts=",
+                "-rf",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        failed = sorted(set(re.findall(r"^FAILED (\S+?)(?:\[.*?\])?(?: - |$)", r.stdout, re.M)))
+        errors = re.findall(r"^ERROR (\S+)", r.stdout, re.M)
+        tail = r.stdout.strip().splitlines()[-1]
+        print(f"## {name}: {tail}")
+        for f in failed:
+            print("   ", f)
+        for e in errors[:3]:
+            print("    ERROR", e)
+        sys.stdout.flush()
+    finally:
+        for p, text in saved.items():
+            p.write_text(text)
