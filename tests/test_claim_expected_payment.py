@@ -185,9 +185,7 @@ def test_the_api_text_and_csv_show_the_expected_payment(full_load: list[Outcome]
     body = json.dumps(office_claim({"code": "93306"}, {"code": "93307"}, diagnoses=["I50.9"]))
 
     response = Client().post("/api/v1/claims/check", body, content_type="application/json")
-    as_csv = Client().post(
-        "/api/v1/claims/check?output=csv", body, content_type="application/json"
-    )
+    as_csv = Client().post("/api/v1/claims/check?output=csv", body, content_type="application/json")
 
     [api] = response.json()["claims"]
     assert api["total_at_risk"] == fee("93307")
@@ -202,7 +200,8 @@ def test_an_837p_with_dmg_in_the_subscriber_loop_is_checked_for_the_patient(
     full_load: list[Outcome],
 ) -> None:
     segments = [
-        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260504*1200*^*00501*000000001*0*T*:",
+        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       "
+        "*260504*1200*^*00501*000000001*0*T*:",
         "GS*HC*SUBMITTER*RECEIVER*20260504*1200*1*X*005010X222A1",
         "ST*837*0001*005010X222A1",
         "BHT*0019*00*1*20260504*1200*CH",
