@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from medcode.claims.checker import check_claim
 from medcode.claims.claim import ClaimError, parse_claim
@@ -240,3 +241,29 @@ def test_837p_without_dmg_has_no_patient_and_a_bad_dmg_names_its_segment() -> No
     with pytest.raises(ClaimError) as raised:
         read_claims(bad)
     assert "segment 10 (DMG), field DMG-02" in str(raised.value)
+
+
+def test_the_web_form_takes_the_patient_and_shows_the_payment_at_risk(tabular: int) -> None:
+    load_file(FEE_FIXTURES / "claims_PPRRVU2026_Jan.csv", "pfs_pprrvu")
+    client = Client()
+    fields = {
+        "payer": "medicare",
+        "setting": "practitioner",
+        "date_of_service": DOS,
+        "diagnoses": "O80",
+        "patient_sex": "M",
+        "patient_birth_date": "1991-06-01",
+        "line-1-code": "99213",
+        "line-1-pointers": "1",
+        "output": "page",
+    }
+
+    html = client.post("/claims/check", fields).content.decode()
+    bad = client.post("/claims/check", {**fields, "patient_birth_date": "2026-03-01"})
+
+    fee = expected("99213", 1)
+    assert "PAT001" in html and "Expected payment" in html
+    assert f"${fee:.2f} (PAT001)" in html
+    assert '<option value="M" selected>' in html
+    assert bad.status_code == 400
+    assert 'id="patient_birth_date-error"' in bad.content.decode()
