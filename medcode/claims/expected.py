@@ -70,15 +70,28 @@ def expected_payments(
         _cap_units(ctx, [by_number[n] for n in finding.lines], paid_units)
     for finding in capped:
         for number in finding.lines:
-            cut = number not in denied and paid_units.get(number) != by_number[number].units
-            if cut and finding.rule not in rules[number]:
+            short = number not in denied and paid_units.get(number) != by_number[number].units
+            if short and finding.rule not in rules[number]:
                 rules[number].append(finding.rule)
     kept: list[ClaimLine] = []
+    changed: list[ClaimLine] = []  # lines paid for fewer units than billed
     for line in claim.lines:
         units = paid_units.get(line.number, 0)
-        if units > 0:
-            kept.append(line if units == line.units else replace(line, units=units))
-    repriced = price_lines(ctx, kept) if len(kept) != len(claim.lines) or capped else prices
+        if units == line.units:
+            kept.append(line)
+        elif units > 0:
+            changed.append(replace(line, units=units))
+            kept.append(changed[-1])
+    cut = [n for n in every if paid_units.get(n, 0) != by_number[n].units]
+    if any(prices[n].adjustments for n in cut):
+        # A line cut from a day's therapy MPPR changes who gets the full-PE unit: price again.
+        repriced = price_lines(ctx, kept)
+    else:
+        # Lines outside the MPPR are priced on their own: only the cut ones change.
+        repriced = {**prices, **price_lines(ctx, changed)} if changed else dict(prices)
+        for number in cut:
+            if paid_units.get(number, 0) == 0:
+                repriced.pop(number, None)
     result: dict[int, Expected] = {}
     for line in claim.lines:
         allowed = prices[line.number].amount

@@ -20,8 +20,8 @@ tabular entry (chapter, section or category) and the words that put the code in 
   N60-N65, whose codes split by sex only at the sixth character; congenital malformations of
   genital organs, Q50-Q56) are left out.
 
-Everything is read with one query per release over the chapters, sections and categories
-(about 2,300 rows) plus the newborn chapter's entries with notes, and kept per release.
+Read as codes are asked about, with indexed point queries (the chapters once, then a
+category's row and its section's), and kept per release.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -64,34 +64,130 @@ class Why:
         return f"{self.entry} {self.title!r}: {self.evidence}"
 
 
-@dataclass
 class PatientGroups:
-    """The groups of one Tabular List release. ``of(code)`` says which apply to a code."""
+    """The groups of one Tabular List release. ``of(code)`` says which apply to a code.
 
-    release_id: int
-    by_category: dict[str, list[Why]] = field(default_factory=dict)
-    by_prefix: dict[str, Why] = field(default_factory=dict)  # newborn-only entries below categories
-    maternity_chapter: str = ""
-    newborn_chapter: str = ""
+    Read as needed, with indexed queries: the chapters once (22 rows), then per category of a
+    diagnosis asked about its row and its section's, and for a code of the newborn chapter the
+    entries between its category and itself. Answers are kept on the object, which the claim
+    checker keeps per release for the process.
+    """
 
-    def of(self, code: str) -> Iterator[Why]:
-        """The groups of a diagnosis code (without the dot), most general entry first."""
+    def __init__(self, release_id: int) -> None:
+        self.release_id = release_id
+        self.maternity_chapter = ""
+        self.newborn_chapter = ""
+        self._maternity: Why | None = None
+        self._extra: dict[str, Why] = {}  # categories the maternity chapter's notes name
+        self._chapters_read = False
+        # category -> (its groups, whether it is in the newborn chapter)
+        self._categories: dict[str, tuple[list[Why], bool]] = {}
+        self._sections: dict[str, Why | None] = {}
+        self._prefixes: dict[str, Why | None] = {}
+
+    def of(self, code: str) -> list[Why]:
+        """The groups of a diagnosis code (with or without the dot), most general entry first."""
         code = code.replace(".", "").upper()
-        yield from self.by_category.get(code[:3], ())
-        for length in range(4, len(code) + 1):
-            found = self.by_prefix.get(code[:length])
-            if found is not None:
-                yield found
+        if not self._chapters_read:
+            self._read_chapters()
+        category = code[:3]
+        known = self._categories.get(category)
+        if known is None:
+            known = self._categories[category] = self._read_category(category)
+        found, newborn_chapter = known
+        if newborn_chapter and len(code) > 3:
+            # Entries below the category may confine a code to the newborn on their own.
+            return [*found, *self._newborn_below(code)]
+        return found
+
+    def _read_chapters(self) -> None:
+        self._chapters_read = True
+        for chapter in _rows(_CHAPTERS, [self.release_id]):
+            number = chapter["code"]
+            notes = _notes(chapter)
+            for text in _texts(notes, "notes"):
+                if _MATERNAL_ONLY.search(text):
+                    self.maternity_chapter = number
+                    self._maternity = Why(MATERNITY, f"chapter {number}", chapter["title"], text)
+                    # Categories the chapter asks to add (Z3A, weeks of gestation) count too.
+                    for note in _texts(notes, "useAdditionalCode"):
+                        for named in _CATEGORY_IN_NOTE.findall(note):
+                            self._extra[named] = Why(
+                                MATERNITY,
+                                f"chapter {number}",
+                                chapter["title"],
+                                f"use additional code: {note}",
+                            )
+                elif _NEWBORN_ONLY.search(text):
+                    self.newborn_chapter = number
+
+    def _read_category(self, category: str) -> tuple[list[Why], bool]:
+        row = next(iter(_rows(_CATEGORY, [self.release_id, category])), None)
+        found: list[Why] = []
+        if category in self._extra:
+            found.append(self._extra[category])
+        if row is None:
+            return found, False
+        number = str(row["chapter"])
+        if number == self.maternity_chapter and self._maternity is not None:
+            found.append(self._maternity)
+        block = self._section(row["section"])
+        if block is not None and block.group in (FEMALE, MALE):
+            found.append(block)
+        if number == self.newborn_chapter:
+            why = _newborn_only(row, None) or (
+                block if block is not None and block.group == NEWBORN else None
+            )
+            if why is not None:
+                found.append(why)
+        return found, number == self.newborn_chapter
+
+    def _section(self, section: str) -> Why | None:
+        if section not in self._sections:
+            row = next(iter(_rows(_SECTION, [self.release_id, section])), None)
+            why = None
+            if row is not None:
+                title = row["title"]
+                if _FEMALE_BLOCK.search(title):
+                    why = Why(FEMALE, f"section {section}", title, "the block's title")
+                elif _MALE_BLOCK.search(title):
+                    why = Why(MALE, f"section {section}", title, "the block's title")
+                elif _TRANSITORY.search(title):
+                    why = Why(
+                        NEWBORN, f"section {section}", title, "the block's title: transitory"
+                    )
+            self._sections[section] = why
+        return self._sections[section]
+
+    def _newborn_below(self, code: str) -> list[Why]:
+        """Entries between the category and the code that confine it to the newborn."""
+        wanted = [code[:length] for length in range(4, len(code) + 1)]
+        missing = [p for p in wanted if p not in self._prefixes]
+        if missing:
+            found: dict[str, Why | None] = {p: None for p in missing}
+            sql = _BELOW.format(marks=", ".join(["%s"] * len(missing)))
+            for row in _rows(sql, [self.release_id, *missing]):
+                found[row["code_nodot"]] = _newborn_only(row, None)
+            self._prefixes.update(found)
+        return [why for p in wanted if (why := self._prefixes[p]) is not None]
 
 
-_ENTRIES = (
-    "SELECT kind, code, code_nodot, depth, chapter, section, title, notes_json "
-    "FROM icd10_icd10cmtabularentry WHERE release_id = %s AND depth <= 2"
+_COLUMNS = "code, code_nodot, chapter, section, title, notes_json"
+_CHAPTERS = (
+    f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
+    "WHERE release_id = %s AND parent_code = '' AND kind = 'chapter'"
 )
-_NEWBORN_ROWS = (
-    "SELECT code, code_nodot, title, notes_json FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND chapter = %s AND kind = 'diag' AND depth > 2 "
-    "AND notes_json <> '{}'"
+_CATEGORY = (
+    f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
+    "WHERE release_id = %s AND code_nodot = %s AND depth = 2"
+)
+_SECTION = (
+    f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
+    "WHERE release_id = %s AND code_nodot = %s AND kind = 'section'"
+)
+_BELOW = (
+    f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
+    "WHERE release_id = %s AND code_nodot IN ({marks}) AND depth > 2"
 )
 
 
@@ -115,66 +211,8 @@ def _texts(notes: dict[str, Any], *kinds: str) -> Iterator[str]:
 
 
 def read_groups(release_id: int) -> PatientGroups:
-    """The groups of the Tabular List release ``release_id``."""
-    rows = _rows(_ENTRIES, [release_id])
-    chapters = {str(r["chapter"]): r for r in rows if r["kind"] == "chapter"}
-    sections = {r["code"]: r for r in rows if r["kind"] == "section"}
-    categories = [r for r in rows if r["kind"] == "diag" and r["depth"] == 2]
-    groups = PatientGroups(release_id)
-
-    maternity: dict[str, Why] = {}  # chapter number -> why
-    newborn_chapter = ""
-    for number, chapter in chapters.items():
-        notes = _notes(chapter)
-        for text in _texts(notes, "notes"):
-            if _MATERNAL_ONLY.search(text):
-                maternity[number] = Why(MATERNITY, f"chapter {number}", chapter["title"], text)
-                groups.maternity_chapter = number
-            elif _NEWBORN_ONLY.search(text):
-                newborn_chapter = groups.newborn_chapter = number
-    # Categories the maternity chapter asks to add (Z3A, weeks of gestation) are maternity too.
-    extra: dict[str, Why] = {}
-    for number in maternity:
-        for text in _texts(_notes(chapters[number]), "useAdditionalCode"):
-            for named in _CATEGORY_IN_NOTE.findall(text):
-                extra[named] = Why(
-                    MATERNITY,
-                    f"chapter {number}",
-                    chapters[number]["title"],
-                    f"use additional code: {text}",
-                )
-
-    sex_blocks: dict[str, Why] = {}
-    for code, section in sections.items():
-        title = section["title"]
-        if _FEMALE_BLOCK.search(title):
-            sex_blocks[code] = Why(FEMALE, f"section {code}", title, "the block's title")
-        elif _MALE_BLOCK.search(title):
-            sex_blocks[code] = Why(MALE, f"section {code}", title, "the block's title")
-
-    for category in categories:
-        code = category["code_nodot"]
-        found: list[Why] = []
-        number = str(category["chapter"])
-        if number in maternity:
-            found.append(maternity[number])
-        if code in extra:
-            found.append(extra[code])
-        block = sex_blocks.get(category["section"])
-        if block is not None:
-            found.append(block)
-        if number == newborn_chapter:
-            newborn = _newborn_only(category, sections.get(category["section"]))
-            if newborn is not None:
-                found.append(newborn)
-        if found:
-            groups.by_category[code] = found
-    if newborn_chapter:
-        for entry in _rows(_NEWBORN_ROWS, [release_id, int(newborn_chapter)]):
-            why = _newborn_only(entry, None)
-            if why is not None:
-                groups.by_prefix[entry["code_nodot"]] = why
-    return groups
+    """The groups of the Tabular List release ``release_id`` (read as codes are asked about)."""
+    return PatientGroups(release_id)
 
 
 def _newborn_only(entry: dict[str, Any], section: dict[str, Any] | None) -> Why | None:
