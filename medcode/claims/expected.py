@@ -83,8 +83,9 @@ def expected_payments(
             changed.append(replace(line, units=units))
             kept.append(changed[-1])
     cut = [n for n in every if paid_units.get(n, 0) != by_number[n].units]
-    if any(prices[n].adjustments for n in cut):
-        # A line cut from a day's therapy MPPR changes who gets the full-PE unit: price again.
+    if cut and any(price.adjustments for price in prices.values()):
+        # A line cut from a day's therapy MPPR changes how the others are reduced (the line
+        # paid in full has no adjustment of its own): price the claim again.
         repriced = price_lines(ctx, kept)
     else:
         # Lines outside the MPPR are priced on their own: only the cut ones change.

@@ -4,6 +4,7 @@ and, for payment, the hand-written fee schedule of test_payment.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -267,3 +268,49 @@ def test_the_web_form_takes_the_patient_and_shows_the_payment_at_risk(tabular: i
     assert '<option value="M" selected>' in html
     assert bad.status_code == 400
     assert 'id="patient_birth_date-error"' in bad.content.decode()
+
+
+def test_the_groups_follow_the_tabular_release_of_the_date_of_service(
+    tabular: int, tmp_path: Path
+) -> None:
+    # An earlier fiscal year whose block N40-N53 has a title naming no sex: the same claim is
+    # checked against the block title of its own year.
+    earlier = TABULAR.read_text().replace("<version>2026</version>", "<version>2025</version>")
+    earlier = earlier.replace(
+        "<desc>Diseases of male genital organs (N40-N53)</desc>",
+        "<desc>Diseases of genital organs (N40-N53)</desc>",
+    )
+    path = tmp_path / "icd10cm_tabular_2025.xml"
+    path.write_text(earlier)
+    load_file(path, "icd10cm_tabular")
+
+    this_year = claim(["N40.0"], "F")
+    last_year = {**this_year, "date_of_service": "2025-02-10"}
+
+    assert rules(this_year) == [("PAT004", "warning")]
+    assert rules(last_year) == []
+
+
+def test_a_denied_therapy_line_hands_the_full_practice_expense_to_the_next(db: None) -> None:
+    load_file(FEE_FIXTURES / "claims_PPRRVU2026_Jan.csv", "pfs_pprrvu")
+    data = {
+        "id": "mppr",
+        "payer": "medicare",
+        "date_of_service": DOS,
+        "lines": [
+            {"code": "97110", "units": 1},  # no GP: THR001 denies it
+            {"code": "97140", "modifiers": ["GP"], "units": 1},
+        ],
+    }
+
+    result = check_claim(parse_claim(data))
+
+    denied, paid = result["lines"]
+    # Billed together, 97110 has the day's highest PE and 97140's PE is halved; once 97110 is
+    # denied, 97140 is the only therapy unit of the day and is paid in full.
+    assert paid["allowed_amount"] == expected("97140", 0, 1)
+    assert paid["expected_payment"] == expected("97140", 1, 0)
+    assert paid["at_risk"] == 0.0 and paid["at_risk_rules"] == []
+    assert denied["expected_payment"] == 0.0 and denied["at_risk_rules"] == ["THR001"]
+    assert denied["at_risk"] == expected("97110", 1, 0)
+    assert result["total_expected_payment"] == expected("97140", 1, 0)
