@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from medcode.claims.claim import ClaimLine
 from medcode.claims.context import ClaimContext
-from medcode.claims.payment import LinePrice, price_lines
+from medcode.claims.payment import LinePrice, price_lines, therapy_mppr_lines
 from medcode.claims.rules.base import Finding
 
 #: Rules that deny only some units of a line, not the line.
@@ -83,16 +83,19 @@ def expected_payments(
             changed.append(replace(line, units=units))
             kept.append(changed[-1])
     cut = [n for n in every if paid_units.get(n, 0) != by_number[n].units]
-    if cut and any(price.adjustments for price in prices.values()):
-        # A line cut from a day's therapy MPPR changes how the others are reduced (the line
-        # paid in full has no adjustment of its own): price the claim again.
-        repriced = price_lines(ctx, kept)
-    else:
-        # Lines outside the MPPR are priced on their own: only the cut ones change.
-        repriced = {**prices, **price_lines(ctx, changed)} if changed else dict(prices)
-        for number in cut:
-            if paid_units.get(number, 0) == 0:
-                repriced.pop(number, None)
+    repriced = dict(prices)
+    for number in cut:
+        if paid_units.get(number, 0) == 0:
+            del repriced[number]
+    mppr = therapy_mppr_lines(ctx)
+    # Lines outside the therapy MPPR are priced on their own: only those paid for fewer units
+    # change. A line cut from the MPPR changes how the others of the claim are reduced (the one
+    # paid in full has no adjustment of its own), so those are priced again together.
+    to_price = [line for line in changed if line.number not in mppr]
+    if any(number in mppr for number in cut):
+        to_price += [line for line in kept if line.number in mppr]
+    if to_price:
+        repriced.update(price_lines(ctx, to_price))
     result: dict[int, Expected] = {}
     for line in claim.lines:
         number = line.number

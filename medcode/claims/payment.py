@@ -78,6 +78,13 @@ def line_prices(ctx: ClaimContext) -> dict[int, LinePrice]:
     return prices
 
 
+def therapy_mppr_lines(ctx: ClaimContext) -> frozenset[int]:
+    """The numbers of the claim's lines under the therapy MPPR (priced with the claim)."""
+    line_prices(ctx)
+    found: frozenset[int] = ctx.memo.get("therapy_mppr_lines", frozenset())
+    return found
+
+
 def price_lines(ctx: ClaimContext, lines: Sequence[ClaimLine]) -> dict[int, LinePrice]:
     """The prices of ``lines`` as if the claim held only them (the lines a payer would pay,
     with the units it would pay): the therapy MPPR is worked out among them alone."""
@@ -124,6 +131,10 @@ def _price_claim(
             therapy.setdefault(claim.line_date(line), []).append(_Priced(line, work_mp, pe, key))
     for day, group in therapy.items():
         _reduce_therapy_pe(day, group, prices, memo)
+    if lines is claim.lines:
+        ctx.memo["therapy_mppr_lines"] = frozenset(
+            p.line.number for group in therapy.values() for p in group
+        )
     return prices
 
 
