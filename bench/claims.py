@@ -31,6 +31,8 @@ def claim(n: int, rng: random.Random) -> dict:
         "date_of_service": "2026-05-04",
         "locality": "10112-00",
         "diagnoses": ["M17.11", "E11.65"],
+        # The diagnosis-patient rules (PAT001-PAT004) run only with the patient's sex and age.
+        "patient": {"sex": "F" if n % 3 else "M", "birth_date": f"{1940 + n % 60}-03-15"},
         "lines": [
             {"code": c, "modifiers": ["GP"] if c.startswith(("97", "G")) else [], "units": 1}
             for c in codes

@@ -250,7 +250,8 @@ def test_the_text_report_shows_findings_fixes_and_amounts(
     assert main(["check", str(path)]) == 1  # MCS001 is an error
 
     out = capsys.readouterr().out
-    assert "MCS001 line 1" in out and "fix: Bill G0283" in out and "total expected allowed" in out
+    assert "MCS001 line 1" in out and "fix: Bill G0283" in out and "total allowed" in out
+    assert "total expected payment: $0.00" in out
 
 
 def test_notes_speak_only_of_releases_the_claim_used(full_load: list[Outcome]) -> None:

@@ -15,6 +15,8 @@ from medcode.claims.limits import max_lines
 from medcode.releases.dates import BadDate, parse_as_of
 
 PAYERS = ("medicare", "medicaid", "commercial")
+#: The patient's sex as X12 DMG-03 and the claim form carry it: female, male, unknown.
+SEXES = ("F", "M", "U")
 SETTINGS = ("practitioner", "outpatient_hospital", "dme")
 MAX_MODIFIERS = 4
 # Text fields longer than this are not what they claim to be (a HCPCS code has 5 characters,
@@ -87,6 +89,27 @@ class ClaimLine:
 
 
 @dataclass(frozen=True)
+class Patient:
+    """What the diagnosis-patient rules need to know of the patient, and nothing more.
+
+    Never a name or an identifier: the checker stores and logs nothing about the patient.
+    """
+
+    sex: str | None = None  # "F", "M" or "U"; None when the claim does not say
+    birth_date: date | None = None
+
+    def age_on(self, day: date) -> int | None:
+        """Completed years on ``day`` (the date of service), or None without a birth date."""
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def days_old_on(self, day: date) -> int | None:
+        return None if self.birth_date is None else (day - self.birth_date).days
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     payer: str
@@ -97,6 +120,7 @@ class Claim:
     locality: str | None = None  # "MAC-locality", e.g. "10112-00"
     diagnoses: tuple[str, ...] = ()
     therapy_amounts: dict[str, float] = field(default_factory=dict)
+    patient: Patient = field(default_factory=Patient)
 
     def line_date(self, line: ClaimLine) -> date:
         return line.date_of_service or self.date_of_service
@@ -177,6 +201,7 @@ def parse_claim(data: Any, fallback_id: str = "1") -> Claim:
             claim_id,
             field="place_of_service",
         )
+    patient = _patient(data.get("patient"), claim_id, dos)
     return Claim(
         id=claim_id,
         payer=payer,
@@ -187,7 +212,42 @@ def parse_claim(data: Any, fallback_id: str = "1") -> Claim:
         locality=locality,
         diagnoses=tuple(d.strip().upper().replace(".", "") for d in diagnoses),
         therapy_amounts={str(k): _amount(v, claim_id, k) for k, v in amounts.items()},
+        patient=patient,
     )
+
+
+def _patient(raw: Any, claim_id: str, dos: date) -> Patient:
+    if raw is None:
+        return Patient()
+    if not isinstance(raw, dict):
+        raise ClaimError(
+            'expected an object like {"sex": "F", "birth_date": "1990-05-17"}',
+            claim_id,
+            field="patient",
+        )
+    unknown = sorted(set(raw) - {"sex", "birth_date"})
+    if unknown:
+        raise ClaimError(
+            f"unknown field {unknown[0]!r}; a patient has only sex and birth_date",
+            claim_id,
+            field="patient",
+        )
+    sex = raw.get("sex")
+    if sex in (None, ""):
+        sex = None
+    elif not isinstance(sex, str) or sex.strip().upper() not in SEXES:
+        raise ClaimError(f"expected F, M or U, got {shown(sex)}", claim_id, field="patient.sex")
+    else:
+        sex = sex.strip().upper()
+    born = raw.get("birth_date")
+    birth_date = _date(born, claim_id, None, "patient.birth_date") if born else None
+    if birth_date is not None and birth_date > dos:
+        raise ClaimError(
+            f"{birth_date} is after the date of service {dos}",
+            claim_id,
+            field="patient.birth_date",
+        )
+    return Patient(sex=sex, birth_date=birth_date)
 
 
 def _line(raw: Any, number: int, claim_id: str, diagnosis_count: int) -> ClaimLine:

@@ -21,6 +21,7 @@ from django.db import connection
 
 from medcode.claims.claim import Claim
 from medcode.edits.models import AOC_IN_FORCE, PTP_IN_FORCE, ptp_releases_in_force
+from medcode.icd10.patient_groups import PatientGroups, read_groups
 from medcode.releases.sql import placeholders
 from medcode.releases.store import InForce, ReleaseRef, Snapshot, all_releases, release_state
 
@@ -520,3 +521,16 @@ class ClaimContext:
         if answer is None:
             return None
         return answer, self.store.gpci(answer.release.id, self.claim.locality)
+
+    def patient_groups(self) -> PatientGroups | None:
+        """The diagnosis groups (maternity, newborn-only, one sex) of the Tabular List in force,
+        read once per release for the process; None when no Tabular List is loaded."""
+        answer = self.in_force("icd10cm_tabular")
+        if answer is None:
+            return None
+        key = ("icd10-patient-groups", answer.release.id)
+        memo = self.store.memo
+        groups: PatientGroups | None = memo.get(key)
+        if groups is None:
+            groups = memo[key] = read_groups(answer.release.id)
+        return groups

@@ -12,6 +12,7 @@ April 2013).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -77,16 +78,33 @@ def line_prices(ctx: ClaimContext) -> dict[int, LinePrice]:
     return prices
 
 
-def _price_claim(ctx: ClaimContext) -> dict[int, LinePrice]:
+def therapy_mppr_lines(ctx: ClaimContext) -> frozenset[int]:
+    """The numbers of the claim's lines under the therapy MPPR (priced with the claim)."""
+    line_prices(ctx)
+    found: frozenset[int] = ctx.memo.get("therapy_mppr_lines", frozenset())
+    return found
+
+
+def price_lines(ctx: ClaimContext, lines: Sequence[ClaimLine]) -> dict[int, LinePrice]:
+    """The prices of ``lines`` as if the claim held only them (the lines a payer would pay,
+    with the units it would pay): the therapy MPPR is worked out among them alone."""
+    return _price_claim(ctx, lines)
+
+
+def _price_claim(
+    ctx: ClaimContext, lines: Sequence[ClaimLine] | None = None
+) -> dict[int, LinePrice]:
     claim = ctx.claim
+    if lines is None:
+        lines = claim.lines
     if claim.payer != "medicare":
-        return {line.number: LinePrice(None) for line in claim.lines}
+        return {line.number: LinePrice(None) for line in lines}
     prices: dict[int, LinePrice] = {}
     therapy: dict[date, list[_Priced]] = {}
     facility = (claim.place_of_service or "").zfill(2) in FACILITY_POS
     gpci: tuple[object, tuple[Decimal, Decimal, Decimal]] | None = None
     memo = ctx.store.memo
-    for line in claim.lines:
+    for line in lines:
         component = ""
         for modifier in line.modifiers:
             if modifier == "26" or modifier == "TC":
@@ -113,6 +131,10 @@ def _price_claim(ctx: ClaimContext) -> dict[int, LinePrice]:
             therapy.setdefault(claim.line_date(line), []).append(_Priced(line, work_mp, pe, key))
     for day, group in therapy.items():
         _reduce_therapy_pe(day, group, prices, memo)
+    if lines is claim.lines:
+        ctx.memo["therapy_mppr_lines"] = frozenset(
+            p.line.number for group in therapy.values() for p in group
+        )
     return prices
 
 

@@ -11,6 +11,12 @@ from medcode.claims.rules.modifier_use import (
     TherapyModifierOnNonTherapyCode,
 )
 from medcode.claims.rules.mue import UnitsOverMue
+from medcode.claims.rules.patient import (
+    DiagnosisForOtherSex,
+    MaternityDiagnosisMalePatient,
+    MaternityDiagnosisOutsideAges,
+    NewbornDiagnosisAfterNewbornPeriod,
+)
 from medcode.claims.rules.ptp import PtpPairNotBypassable, PtpPairWithoutModifier
 from medcode.claims.rules.status import MedicareStatusNotPayable
 from medcode.claims.rules.therapy import (
@@ -58,5 +64,9 @@ RULES: dict[str, Rule] = {
         DistinctModifierOnColumnOne(),
         PreferSpecificXModifier(),
         TherapyModifierOnNonTherapyCode(),
+        MaternityDiagnosisMalePatient(),
+        MaternityDiagnosisOutsideAges(),
+        NewbornDiagnosisAfterNewbornPeriod(),
+        DiagnosisForOtherSex(),
     )
 }

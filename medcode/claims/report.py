@@ -49,11 +49,27 @@ def print_report(result: dict[str, Any], console: Console | None = None) -> None
         for line in claim["lines"]:
             amount = line["allowed_amount"]
             shown = "not priced" if amount is None else f"${amount:,.2f}"
-            console.print(_text(f"  line {line['line']}: {line['code']:<6} {shown:>12}"))
+            expected = line.get("expected_payment")
+            paid = "" if expected is None else f"  expected ${expected:,.2f}"
+            risk = ""
+            if line.get("at_risk_rules"):
+                at_risk = line.get("at_risk")
+                amount_text = "" if at_risk is None else f"${at_risk:,.2f} "
+                risk = f"  {amount_text}at risk ({', '.join(line['at_risk_rules'])})"
+            console.print(
+                _text(f"  line {line['line']}: {line['code']:<6} {shown:>12}{paid}", (risk, "red"))
+            )
             for adjustment in line.get("adjustments", []):
                 console.print(_text((f"          {adjustment['note']}", "dim")))
         if claim["total_allowed"] is not None:
-            console.print(_text(f"  total expected allowed: ${claim['total_allowed']:,.2f}"))
+            console.print(_text(f"  total allowed:          ${claim['total_allowed']:,.2f}"))
+            console.print(
+                _text(f"  total expected payment: ${claim['total_expected_payment']:,.2f}")
+            )
+            if claim.get("total_at_risk"):
+                console.print(
+                    _text((f"  total at risk:          ${claim['total_at_risk']:,.2f}", "red"))
+                )
         for note in claim.get("notes", []):
             console.print(_text((f"  note: {note}", "dim")))
         console.print()

@@ -39,7 +39,12 @@ CLAIM_FIELDS = ("claim_id", *CLAIM_COLUMNS)
 LINE_FIELDS = ("code", "modifiers", "units", "minutes", "pointers")
 _ROW_KEY = re.compile(r"^line-(\d{1,3})-(code|modifiers|units|minutes|pointers)$")
 # A ClaimError's field (the JSON form's name) as the id of the form input that holds it.
-_INPUT_OF_FIELD = {"therapy_amounts": "therapy_pt_slp", "id": "claim_id"}
+_INPUT_OF_FIELD = {
+    "therapy_amounts": "therapy_pt_slp",
+    "id": "claim_id",
+    "patient.sex": "patient_sex",
+    "patient.birth_date": "patient_birth_date",
+}
 _INPUT_OF_LINE_FIELD = {"diagnosis_pointers": "pointers", "date_of_service": "code"}
 
 
@@ -140,6 +145,13 @@ def _claim_fields(values: dict[str, str], errors: dict[str, str]) -> list[dict[s
             "inputmode": "decimal",
         },
         {"id": "therapy_ot", "label": "OT allowed this year ($)", "inputmode": "decimal"},
+        {
+            "id": "patient_sex",
+            "label": "Patient's sex",
+            "choices": [("", "Not given"), ("F", "Female"), ("M", "Male"), ("U", "Unknown")],
+            "hint": "With the birth date, checks diagnoses against the patient.",
+        },
+        {"id": "patient_birth_date", "label": "Patient's birth date", "type": "date"},
     ]
     for field in fields:
         field.setdefault("type", "text")
@@ -223,6 +235,13 @@ def _claim_data(values: dict[str, str], line_rows: list[dict[str, Any]]) -> dict
             amounts[key] = _amount(values[name], name, data["id"])
     if amounts:
         data["therapy_amounts"] = amounts
+    patient = {
+        key: values[name]
+        for name, key in (("patient_sex", "sex"), ("patient_birth_date", "birth_date"))
+        if values.get(name)
+    }
+    if patient:
+        data["patient"] = patient
     lines: list[dict[str, Any]] = []
     for row in line_rows:
         if not any(row[name] for name in LINE_FIELDS):

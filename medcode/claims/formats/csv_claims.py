@@ -27,6 +27,8 @@ CLAIM_COLUMNS = (
     "therapy_pt_slp",
     "therapy_ot",
     "diagnoses",
+    "patient_sex",
+    "patient_birth_date",
 )
 MODIFIER_COLUMNS = tuple(f"modifier{n}" for n in range(1, MAX_MODIFIERS + 1))
 LINE_COLUMNS = (
@@ -44,7 +46,12 @@ REQUIRED = ("claim_id", "payer", "date_of_service", "code")
 _LIST_SEPARATORS = re.compile(r"[;,\s]+")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 # The JSON form's field names, as the CSV column a user would look at.
-_COLUMN_OF_FIELD = {"therapy_amounts": "therapy_pt_slp", "id": "claim_id"}
+_COLUMN_OF_FIELD = {
+    "therapy_amounts": "therapy_pt_slp",
+    "id": "claim_id",
+    "patient.sex": "patient_sex",
+    "patient.birth_date": "patient_birth_date",
+}
 _COLUMN_OF_LINE_FIELD = {"date_of_service": "line_date", "lines": "claim_id"}
 
 
@@ -125,7 +132,7 @@ class _PendingClaim:
             value = values.get(name, "")
             if not value:
                 continue
-            if name == "date_of_service":
+            if name in ("date_of_service", "patient_birth_date"):
                 value = _iso_date(value)
             seen = self.fields.get(name)
             if seen is None:
@@ -169,6 +176,13 @@ class _PendingClaim:
                 amounts[key] = _amount(text, self.id, column, row)
         if amounts:
             data["therapy_amounts"] = amounts
+        patient = {
+            key: self.fields[column][0]
+            for column, key in (("patient_sex", "sex"), ("patient_birth_date", "birth_date"))
+            if column in self.fields
+        }
+        if patient:
+            data["patient"] = patient
         try:
             return parse_claim(data)
         except ClaimError as exc:
@@ -235,4 +249,6 @@ def _normal(column: str, value: str) -> Any:
             return dollars(value)
         except ValueError:
             return value
+    if column == "patient_sex":
+        return value.upper()
     return value.lower() if column in ("payer", "setting") else value

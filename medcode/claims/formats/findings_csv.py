@@ -2,7 +2,9 @@
 
 A claim without findings still gets one row (severity ``none``), so every claim of a batch is
 accounted for and a filter on severity shows the clean ones. ``total_allowed`` (Medicare's
-expected allowed amount for the claim) repeats on each of the claim's rows.
+expected allowed amount for the claim), ``total_expected_payment`` and ``total_at_risk``
+(what the findings leave of it, and the rest) and the patient's sex and birth date repeat on
+each of the claim's rows.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ COLUMNS = (
     "release",
     "detail",
     "total_allowed",
+    "total_expected_payment",
+    "total_at_risk",
+    "patient_sex",
+    "patient_birth_date",
 )
 # A cell starting with one of these is a formula to a spreadsheet; claim ids come from users.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,11 +37,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def finding_rows(claims: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
     """The CSV rows (without the header) of checked claims, as ``check_claims`` returns them."""
     for claim in claims:
-        total = claim.get("total_allowed")
-        total_text = "" if total is None else f"{total:.2f}"
+        patient = claim.get("patient") or {}
+        totals = [
+            _money(claim.get("total_allowed")),
+            _money(claim.get("total_expected_payment")),
+            _money(claim.get("total_at_risk")),
+            patient.get("sex") or "",
+            patient.get("birth_date") or "",
+        ]
         claim_id = _safe(str(claim["id"]))
         if not claim["findings"]:
-            yield [claim_id, "", "none", "", "no findings", "", "", "", "", total_text]
+            yield [claim_id, "", "none", "", "no findings", "", "", "", "", *totals]
         for finding in claim["findings"]:
             source = finding.get("source") or {}
             yield [
@@ -48,7 +60,7 @@ def finding_rows(claims: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
                 source.get("dataset") or "",
                 source.get("release") or "",
                 _safe(source.get("detail") or ""),
-                total_text,
+                *totals,
             ]
 
 
@@ -64,6 +76,10 @@ def findings_csv(result: dict[str, Any]) -> str:
     out = io.StringIO()
     write_findings(out, result["claims"])
     return out.getvalue()
+
+
+def _money(amount: float | None) -> str:
+    return "" if amount is None else f"{amount:.2f}"
 
 
 def _safe(text: str) -> str:

@@ -14,6 +14,8 @@ Mapping (docs/claims.md has the table):
   medicare; MC -> medicaid; anything else -> commercial). SBRs after a CLM (loop 2320, other
   payers) are not the claim's payer.
 - CLM: CLM01 claim id; CLM05-1 place of service.
+- DMG (loop 2010CA, after NM1*QC, when the patient is not the subscriber; else loop 2010BA,
+  after NM1*IL): DMG02 birth date (DMG01 D8) and DMG03 sex (F, M, U) -> the claim's patient.
 - HI: diagnosis codes with qualifiers ABK (principal) and ABF (other), in order.
 - LX / SV1: one line. SV1-01 ``HC:97110:GP:KX`` -> code and modifiers; SV1-03 UN (units) or MJ
   (minutes); SV1-04 quantity; SV1-07 diagnosis pointers.
@@ -80,6 +82,7 @@ class _Claim:
     data: dict[str, Any] = field(default_factory=dict)
     hi: list[Segment] = field(default_factory=list)
     lines: list[_Line] = field(default_factory=list)
+    dmg: Segment | None = None
 
 
 def read_837p(
@@ -247,17 +250,35 @@ class _Reader:
         sbr: Segment | None = None
         claim: _Claim | None = None
         line: _Line | None = None
+        # The patient's demographics: the subscriber's DMG (2010BA) stands for the patient
+        # unless a patient level (HL 23, loop 2010CA) follows with its own.
+        entity = ""
+        subscriber_dmg: Segment | None = None
+        patient_dmg: Segment | None = None
+        patient_level = False
         for segment in self.segments:
             kind = segment.id
             if kind in ("ST", "SE", "HL"):
                 # A new subscriber (HL) or transaction closes the claim before it.
                 claim = line = None
+                entity = ""
+                patient_dmg, patient_level = None, kind == "HL" and segment.get(3) == "23"
                 if kind != "HL" or segment.get(3) == "22":
-                    payer, sbr = None, None
+                    payer, sbr, subscriber_dmg = None, None, None
             elif kind == "SBR" and claim is None:
                 payer, sbr = self._payer(segment), segment
+            elif kind == "NM1" and claim is None:
+                entity = segment.get(1).upper()
+            elif kind == "DMG" and claim is None:
+                if entity == "IL":
+                    subscriber_dmg = segment
+                elif entity == "QC":
+                    patient_dmg = segment
             elif kind == "CLM":
                 claim = self._claim(segment, payer, sbr)
+                claim.dmg = patient_dmg if patient_level else subscriber_dmg
+                if claim.dmg is not None:
+                    claim.data["patient"] = self._patient(claim.dmg, claim.data["id"])
                 found.append(claim)
                 line = None
             elif claim is None:
@@ -300,6 +321,30 @@ class _Reader:
         if self.locality:
             data["locality"] = self.locality
         return _Claim(clm, payer or self.default_payer, sbr, data)
+
+    def _patient(self, dmg: Segment, claim_id: str) -> dict[str, str]:
+        """DMG-02 (a D8 date) and DMG-03 as the JSON form's patient; blank elements left out."""
+        patient: dict[str, str] = {}
+        born = dmg.get(2)
+        if born:
+            if dmg.get(1).upper() not in ("D8", ""):
+                raise ClaimError(
+                    f"expected D8, got {dmg.get(1)!r}",
+                    claim_id,
+                    field="patient.birth_date",
+                    at=dmg.where(1),
+                )
+            if not re.fullmatch(r"\d{8}", born):
+                raise ClaimError(
+                    f"expected a birth date as CCYYMMDD, got {born!r}",
+                    claim_id,
+                    field="patient.birth_date",
+                    at=dmg.where(2),
+                )
+            patient["birth_date"] = f"{born[:4]}-{born[4:6]}-{born[6:]}"
+        if dmg.get(3):
+            patient["sex"] = dmg.get(3)
+        return patient
 
     def _diagnoses(self, hi: Segment) -> list[str]:
         codes = []
@@ -460,6 +505,8 @@ class _Reader:
             return claim.hi[0].where()
         if exc.field == "payer" and claim.sbr is not None:
             return claim.sbr.where(9)
+        if exc.field in ("patient.birth_date", "patient.sex") and claim.dmg is not None:
+            return claim.dmg.where(2 if exc.field == "patient.birth_date" else 3)
         if exc.field == "place_of_service":
             return claim.clm.where(5, 1)
         return claim.clm.where()
