@@ -305,6 +305,20 @@ class Server:
                 pass
         return sizes
 
+    def cpu_seconds(self) -> float:
+        """CPU time of the server's processes (serve, gunicorn, nginx), reaped ones included."""
+        ticks = 0
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[2]) == self.process.pid:
+                ticks += sum(int(v) for v in stat[11:15])  # utime stime cutime cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -394,10 +408,16 @@ def main() -> int:
             if "load" in phases:
                 for think in (args.think, 0.0):
                     for clients in [int(c) for c in args.clients.split(",")]:
+                        cpu = server.cpu_seconds()
                         results = load(server.port, clients, args.seconds, codes, think)
+                        cpu = server.cpu_seconds() - cpu
                         pause = f"{think:g} s mean pause" if think else "no pause (saturation)"
                         title = f"{clients} clients, {pause}, {args.seconds:.0f} s"
                         report(title, results, args.seconds)
+                        print(
+                            f"\nserver CPU: {cpu:.1f} core-seconds in {args.seconds:.0f} s, "
+                            f"{cpu * 1000 / max(1, len(results)):.1f} ms per request"
+                        )
                         print(f"\nworker memory after: {fmt_mb(server.worker_rss_mb())}")
             if "slow" in phases:
                 for count in (50, 200):
