@@ -34,6 +34,7 @@ import json
 import multiprocessing
 import os
 import random
+import resource
 import signal
 import socket
 import sqlite3
@@ -305,6 +306,20 @@ class Server:
                 pass
         return sizes
 
+    def cpu_seconds(self) -> float:
+        """CPU time of the server's processes (serve, gunicorn, nginx), reaped ones included."""
+        ticks = 0
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[2]) == self.process.pid:
+                ticks += sum(int(v) for v in stat[11:15])  # utime stime cutime cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -394,10 +409,18 @@ def main() -> int:
             if "load" in phases:
                 for think in (args.think, 0.0):
                     for clients in [int(c) for c in args.clients.split(",")]:
+                        cpu, mine = server.cpu_seconds(), clients_cpu_seconds()
                         results = load(server.port, clients, args.seconds, codes, think)
+                        cpu = server.cpu_seconds() - cpu
+                        mine = clients_cpu_seconds() - mine
                         pause = f"{think:g} s mean pause" if think else "no pause (saturation)"
                         title = f"{clients} clients, {pause}, {args.seconds:.0f} s"
                         report(title, results, args.seconds)
+                        print(
+                            f"\nserver CPU: {cpu:.1f} core-seconds in {args.seconds:.0f} s, "
+                            f"{cpu * 1000 / max(1, len(results)):.1f} ms per request; "
+                            f"the clients' CPU: {mine:.1f} core-seconds"
+                        )
                         print(f"\nworker memory after: {fmt_mb(server.worker_rss_mb())}")
             if "slow" in phases:
                 for count in (50, 200):
@@ -486,6 +509,12 @@ def snapshot(port: int) -> tuple[bytes, bytes]:
         answers.append(conn.getresponse().read())
         conn.close()
     return answers[0], answers[1]
+
+
+def clients_cpu_seconds() -> float:
+    """CPU time of the client processes that have ended (they are joined after each run)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def fmt_mb(sizes: list[float]) -> str:

@@ -83,7 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Request id, access log (issue 8): outermost, so every response carries the id.
     "medcode.web.requestlog.RequestLogMiddleware",
-    # Outermost, so its Server-Timing header covers the rest of the request (bench/api.py).
+    # Next outermost, so its Server-Timing header covers the rest of the request (bench/api.py).
     "medcode.timing.ServerTimingMiddleware",
     # Refuses a body declared too big before anything (CSRF included) reads it.
     "medcode.web.uploads.BodyLimitMiddleware",

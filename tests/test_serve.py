@@ -370,3 +370,35 @@ def test_serve_refuses_a_weak_secret_key(loaded_database: Path, tmp_path: Path) 
     assert result.returncode == 2
     assert "SECRET_KEY is not fit to serve with" in result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_a_failing_request_is_logged_as_json_with_its_request_id(
+    loaded_database: Path, tmp_path: Path
+) -> None:
+    """Through nginx and gunicorn's workers, whose own logging must not swallow Django's."""
+    import json
+
+    server = start_server(
+        tmp_path,
+        loaded_database,
+        env={
+            "MEDCODE_LOG_FORMAT": "json",
+            "DJANGO_SETTINGS_MODULE": "medcode.web.tests.failing_settings",
+        },
+    )
+    try:
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(f"{server.url}/test/fail", timeout=30)
+        rid = failed.value.headers["X-Request-ID"]
+        time.sleep(0.5)
+    finally:
+        stop_server(server)
+    assert failed.value.code == 500
+    records = []
+    for line in server.log.read_text().splitlines():
+        if line.startswith("{"):
+            records.append(json.loads(line))
+    error = next(r for r in records if r["level"] == "ERROR" and r["logger"] == "django.request")
+    assert error["request_id"] == rid
+    assert "DeliberateFailure: the test view failed on purpose" in error["exc_info"]
+    assert any(r["logger"] == "medcode.access" and r["request_id"] == rid for r in records)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import stat
 from pathlib import Path
 
 NGINX_PATHS = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
@@ -29,6 +30,24 @@ def find_nginx() -> str | None:
     if found:
         return found
     return next((p for p in NGINX_PATHS if Path(p).is_file()), None)
+
+
+def _access_log() -> str:
+    """Where nginx writes its access lines: our stderr, or syslog when stderr is a socket.
+
+    nginx can only open stderr by path, which fails on a socket (systemd's journal); the
+    journal also listens on /dev/log.
+    """
+    try:
+        is_socket = stat.S_ISSOCK(os.fstat(2).st_mode)
+    except OSError:
+        is_socket = False
+    only_its_own = "medcode if=$medcode_nginx_answered;"
+    if not is_socket:
+        return f"access_log /dev/stderr {only_its_own}"
+    if Path("/dev/log").exists():
+        return f"access_log syslog:server=unix:/dev/log,tag=medcode_nginx {only_its_own}"
+    return "access_log off;"
 
 
 def nginx_conf(
@@ -60,7 +79,7 @@ http {{
     # medcode logs every request it answers; nginx logs only those it answered itself
     # (413, 502, 504...), by path without query string.
     map $upstream_status $medcode_nginx_answered {{ "" 1; default 0; }}
-    access_log /dev/stderr medcode if=$medcode_nginx_answered;
+    {_access_log()}
     map $http_x_forwarded_proto $medcode_proto {{ default $http_x_forwarded_proto; "" $scheme; }}
 
     # Slow clients: a connection silent this long between reads is closed.

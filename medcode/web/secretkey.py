@@ -57,7 +57,10 @@ def ensure_secret_key(home: Path) -> tuple[str, str | None]:
     home.mkdir(parents=True, exist_ok=True)
     key = get_random_secret_key()
     # O_EXCL: two servers starting at once never overwrite each other's key.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return read_secret_key(home), None
     with os.fdopen(fd, "w") as out:
         out.write(key + "\n")
     return key, (
