@@ -61,6 +61,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
+    # assistant: its Conversation has a nullable user FK (accounts add the middleware).
+    "django.contrib.auth",
     "django.contrib.staticfiles",
     "medcode.releases",
     "medcode.codes",
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "medcode.coverage",
     "medcode.claims",
     "medcode.search",
+    "medcode.assistant",
 ]
 
 MIDDLEWARE = [
