@@ -126,11 +126,28 @@ class Writer:
             try:
                 found = lookup(code, self.as_of, snap=self.snap)
             except (CodeNotFound, MalformedCode):
-                found = None
+                found = self._listed_elsewhere(code)
             self._info[code] = found
             if found is not None:
                 self.note_code(code, found["system"], found.get("status"), found)
         return self._info[code]
+
+    def _listed_elsewhere(self, code: str) -> dict[str, Any] | None:
+        """A Level II code the fee schedule or NCCI lists but the HCPCS release in force does
+        not (added after it): what those files say, under the HCPCS system."""
+        if not re.fullmatch(r"[A-V]\d{4}", code):
+            return None
+        cite = self.in_force
+        found = fee_facts.cpt(code, self.snap, cite) or edit_facts.cpt(code, self.snap, cite)
+        if found is None:
+            return None
+        found["system"] = "HCPCS"
+        found["fees"] = fee_facts.fees(code, self.snap, cite)
+        found["mue"] = edit_facts.mue(code, self.snap, cite)
+        found["add_on"] = edit_facts.add_on(code, self.snap, cite)
+        found["modifiers"] = {}
+        found["plain_language"] = None
+        return found
 
     def note_code(
         self, code: str, system: str, status: str | None, info: dict[str, Any] | None = None
@@ -151,7 +168,7 @@ class Writer:
 
     def section(self, heading: str, sentences: list[str]) -> None:
         if sentences:
-            self.a.sections.append((heading, sentences))
+            self.a.sections.append((heading, [spread_refs(s) for s in sentences]))
 
     # -- intents ---------------------------------------------------------------------------
     def describe(self, code: str) -> list[str]:
@@ -161,7 +178,14 @@ class Writer:
         system = info["system"]
         shown = show(code, system)
         out: list[str] = []
-        if system == "HCPCS":
+        if system == "HCPCS" and not info.get("long_description"):
+            src = self.in_force("pfs_rvu") if info.get("short_description") else None
+            ref = self.a.cite_release(src, f"row {code}: short descriptor", code) if src else ""
+            out.append(
+                f"{shown} is a HCPCS Level II code that the HCPCS release in force does not list; "
+                f"the fee schedule calls it \u201c{info.get('short_description') or 'no descriptor'}\u201d {ref}"
+            )
+        elif system == "HCPCS":
             src = self.in_force("hcpcs")
             ref = self.a.cite_release(src, f"record {code}", code) if src else ""
             out.append(f"{shown} is a HCPCS Level II code: {info['long_description']} {ref}")
@@ -469,8 +493,7 @@ class Writer:
                 f"conversion factor of {cf} {ref}"
             )
             out.append(
-                "Name a place (a state, a city or a locality such as 13202-01) for the "
-                "amount there."
+                "Name a place (a state, a city or a locality id) for the amount there."
             )
         else:
             try:
@@ -516,7 +539,7 @@ class Writer:
         if header and fees and src:
             st = fees["status"]
             ref = self.a.cite_release(src, f"row {code}: status {st['code']}, RVUs, CF", code)
-            out.append(f"Medicare fee schedule status of {code}: {st['code']}, {st['meaning']} {ref}")
+            out.append(f"{code} has Medicare fee schedule status {st['code']}: {st['meaning']} {ref}")
         if header and info["system"] == "HCPCS":
             out.extend(self.validity(code))
         for walk in crosswalks_for(code):
@@ -553,7 +576,7 @@ class Writer:
             if not ncds:
                 ref = self.a.cite_release(src, f"no NCD lists {shown}", code)
                 return [f"No national coverage determination lists {shown} {ref}"]
-            for n in ncds[:10]:
+            for n in ncds[:40]:
                 ref = self.a.cite_release(src, f"NCD {n['ncd']} row {shown}", code)
                 out.append(
                     f"NCD {n['ncd']} ({n['title']}) lists {shown} with resolution "
@@ -799,6 +822,23 @@ class Writer:
             if kept:
                 kept_sections.append((heading, kept))
         self.a.sections = kept_sections
+
+
+_TRAILING_REFS = re.compile(r"((?:\s*\[\d+\])+)\s*$")
+_INNER_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+def spread_refs(sentence: str) -> str:
+    """A fact of several sentences (an indicator's meaning) with its markers on each one."""
+    found = _TRAILING_REFS.search(sentence)
+    if not found:
+        return sentence
+    refs = found[1].strip()
+    body = sentence[: found.start()].rstrip()
+    parts = _INNER_SENTENCE.split(body)
+    if len(parts) == 1:
+        return f"{body} {refs}"
+    return " ".join(f"{p.rstrip()} {refs}" for p in parts)
 
 
 _CODE_WORD = re.compile(

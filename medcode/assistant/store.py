@@ -31,7 +31,13 @@ def code_exists(code: str, systems: list[str], as_of: date) -> bool:
     snap = Snapshot(as_of, all_releases())
     cite = _quiet(snap)
     for system in systems:
-        if system == "HCPCS" and hcpcs_facts.hcpcs(code, snap, cite):
+        if system == "HCPCS" and (
+            hcpcs_facts.hcpcs(code, snap, cite)
+            # Level II codes added after the HCPCS release in force, that the fee schedule
+            # or NCCI already list.
+            or fee_facts.cpt(code, snap, cite)
+            or edit_facts.cpt(code, snap, cite)
+        ):
             return True
         if system == "CPT" and (fee_facts.cpt(code, snap, cite) or edit_facts.cpt(code, snap, cite)):
             return True

@@ -113,7 +113,7 @@ _MODIFIER_WORD = re.compile(
     r"|(?<=[0-9A-Z])-([A-Z0-9]{2})\b|\bX\{?EPSU\}?",
     re.I,
 )
-_UPPER_PAIR = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]|[0-9][A-Z])(?![A-Za-z0-9])")
+_UPPER_PAIR = re.compile(r"(?<![A-Za-z0-9-])([A-Z][A-Z0-9]|[0-9][A-Z])(?![A-Za-z0-9])")
 
 
 @dataclass
@@ -279,6 +279,10 @@ def find_modifiers(text: str, known: frozenset[str]) -> list[str]:
     for match in re.finditer(r"\b(\d{2})\s*(?:/|vs\.?|versus|or|and)\s*([A-Z]{2})\b", text):
         add(match[1])
         add(match[2])
+    for match in re.finditer(r"\b([A-Z]{2})\s*(?:/|,|vs\.?|versus|or|and)\s*([A-Z]{2})\b", text):
+        if not (match[1] in _NOT_MODIFIERS and match[2] in _NOT_MODIFIERS):
+            add(match[1])
+            add(match[2])
     for match in re.finditer(r"\b([A-Z]{2})\s*(?:/|vs\.?|versus|or|and)\s*(\d{2})\b", text):
         add(match[1])
         add(match[2])
@@ -428,7 +432,7 @@ def understand(
     if q.year is None:
         q.year = q.as_of.year
     q.codes, q.missing = find_codes(text, q.as_of)
-    q.modifiers = find_modifiers(text, known_modifiers)
+    q.modifiers = find_modifiers(_SYSTEM_NAMES.sub(" ", text), known_modifiers)
     # A modifier's name is not also a code ("XS" is neither), but "modifier 59 on 97110" is.
     q.minutes, q.units = find_numbers(text)
     if places is not None:
@@ -454,6 +458,8 @@ def understand(
         q.decline = f"{q.commercial_payer.title()}'s own policy"
     if "search" in q.intents:
         q.description = _description_words(text)
+        if "modifier" in q.intents and not re.search(r"modifier", low):
+            q.intents.remove("modifier")
     return q
 
 
@@ -487,7 +493,11 @@ _STOP = frozenset(
 )
 
 
+_SYSTEM_NAMES = re.compile(r"\bICD-?10(-?CM|-?PCS)?\b|\bCPT\b|\bHCPCS( Level II)?\b", re.I)
+
+
 def _description_words(text: str) -> str:
+    text = _SYSTEM_NAMES.sub(" ", text)
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
     kept = [w for w in words if w.lower() not in _STOP]
     return " ".join(kept)
