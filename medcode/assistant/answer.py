@@ -876,7 +876,7 @@ def ask(
         places=store.places(as_of or today),
         context=context,
     )
-    if not q.decline and not q.intents:
+    if not q.decline and (not q.intents or q.guessed):
         _let_model_choose(q)
     return Writer(q).write()
 

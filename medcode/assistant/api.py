@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,7 +15,7 @@ router = Router(tags=["assistant"])
 
 class AskBody(Schema):
     question: str
-    date: date | None = None
+    date: datetime.date | None = None
     conversation: str | None = None
 
 

@@ -24,7 +24,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"), "[phone]"),
     (
         re.compile(
-            r"\b(patient|pt\.?|client|mr\.?|mrs\.?|ms\.?|miss|dr\.?)(\s+(named|name is|called))?"
+            r"\b((?i:patient|pt\.?|client|mr\.?|mrs\.?|ms\.?|miss|dr\.?))"
+            r"(\s+(?i:named|name is|called))?"
             r"(\s+[A-Z][a-z'-]+){1,3}"
         ),
         r"\1 [name]",

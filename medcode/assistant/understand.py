@@ -108,11 +108,13 @@ _QUARTER = re.compile(r"\bQ([1-4])\s*(\d{4})\b|\b(\d{4})\s*Q([1-4])\b", re.I)
 _YEAR = re.compile(r"\b(?:in|for|during|of|year|CY|calendar year)\s+(20\d\d)\b", re.I)
 _MINUTES = re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:minutes?|mins?)\b", re.I)
 _UNITS = re.compile(r"\b(\d{1,3})\s*units?\b", re.I)
-_MODIFIER_WORD = re.compile(
-    r"\bmodifiers?\s+(?:-)?([A-Za-z0-9]{2})\b|\b([A-Za-z0-9]{2})\s+modifiers?\b"
-    r"|(?<=[0-9A-Z])-([A-Z0-9]{2})\b|\bX\{?EPSU\}?",
-    re.I,
+# Separate patterns: one alternation would let "is modifier" hide the "modifier 25" after it.
+_MODIFIER_WORDS = (
+    re.compile(r"\bmodifiers?\s+(?:-)?([A-Za-z0-9]{2})\b", re.I),
+    re.compile(r"\b([A-Za-z0-9]{2})\s+modifiers?\b", re.I),
+    re.compile(r"(?<=[0-9A-Z])-([A-Z0-9]{2})\b"),
 )
+_X_EPSU = re.compile(r"\bX\{?EPSU\}?", re.I)
 _UPPER_PAIR = re.compile(r"(?<![A-Za-z0-9-])([A-Z][A-Z0-9]|[0-9][A-Z])(?![A-Za-z0-9])")
 
 
@@ -141,6 +143,7 @@ class Question:
     intents: list[str] = field(default_factory=list)
     decline: str | None = None  # why the question cannot be answered from the data
     description: str | None = None  # words to search for, for "which code" questions
+    guessed: bool = False  # "describe" only because a code was named and nothing else read
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -236,7 +239,7 @@ def find_codes(text: str, as_of: date) -> tuple[list[str], list[str]]:
     missing: list[str] = []
     for match in _TOKEN.finditer(cleaned):
         token = match[1]
-        if re.fullmatch(r"(?:19|20)\d\d[A-Za-z]?", token) or token.isalpha():
+        if re.fullmatch(r"(?:19|20)\d\d", token) or token.isalpha():
             continue
         if not any(c.isdigit() for c in token):
             continue
@@ -263,14 +266,12 @@ def find_modifiers(text: str, known: frozenset[str]) -> list[str]:
         if mod not in found and (mod in known or mod in NUMERIC_MODIFIERS):
             found.append(mod)
 
-    for match in _MODIFIER_WORD.finditer(text):
-        if match[0].upper().startswith("X") and "EPSU" in match[0].upper():
-            for mod in ("XE", "XP", "XS", "XU"):
-                add(mod)
-            continue
-        mod = match[1] or match[2] or match[3]
-        if mod:
+    if _X_EPSU.search(text):
+        for mod in ("XE", "XP", "XS", "XU"):
             add(mod)
+    for pattern in _MODIFIER_WORDS:
+        for match in pattern.finditer(text):
+            add(match[1])
     for match in _UPPER_PAIR.finditer(text):
         mod = match[1]
         if mod not in _NOT_MODIFIERS:
@@ -393,6 +394,7 @@ def find_intents(q: Question, low: str) -> list[str]:
         intents.remove("coverage")
     if not intents and q.codes:
         intents.append("describe")
+        q.guessed = not _has(low, r"what (is|are|does)", r"describe", r"mean", r"^\s*\S+\s*\??\s*$")
     if "describe" not in intents and q.codes and _has(low, r"what (is|are|does)", r"describe"):
         if not {"ptp", "difference", "units", "payment", "modifier", "add_on"} & set(intents):
             intents.insert(0, "describe")
