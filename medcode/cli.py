@@ -407,7 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a coding question, every fact cited")
     ask.add_argument("question", help='e.g. "Can I bill G0283 with 97032 on June 1, 2025?"')
-    ask.add_argument("--date", type=_date, help="date of service (default: in the question, else today)")
+    ask.add_argument(
+        "--date", type=_date, help="date of service (default: in the question, else today)"
+    )
     ask.add_argument("--conversation", help="the id a previous answer gave, for a follow-up")
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(func=cmd_ask)

@@ -95,11 +95,15 @@ def test_api_answers_a_ptp_question_with_the_edit_and_its_modifier_indicator(
     assert f"[{edit['ref']}]" in body["answer"]
     assert {c["code"] for c in body["codes"]} == {"G0283", "97032"}
     # A follow-up leaves out the first code and the date.
-    again = Client().post(
-        "/api/v1/assistant/ask",
-        {"question": "and with 97530?", "conversation": body["conversation"]},
-        content_type="application/json",
-    ).json()
+    again = (
+        Client()
+        .post(
+            "/api/v1/assistant/ask",
+            {"question": "and with 97530?", "conversation": body["conversation"]},
+            content_type="application/json",
+        )
+        .json()
+    )
     assert again["as_of"] == "2024-08-01" and again["intent"] == "ptp"
     assert "G0283" in again["answer"] and "97530" in again["answer"]
 
@@ -187,7 +191,9 @@ class _Scripted(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
+        type(self).requests.append(
+            {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+        )
         reply = type(self).replies.pop(0) if type(self).replies else ""
         data = json.dumps({"choices": [{"message": {"role": "assistant", "content": reply}}]})
         self.send_response(200)
@@ -216,7 +222,7 @@ def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Scripted]]:
 def test_model_wording_is_used_only_when_every_sentence_checks_out(
     full_load: list[Outcome], llm: type[_Scripted]
 ) -> None:
-    value, mai = _mue("97110")
+    value, _mai = _mue("97110")
     question = "What is the MUE for 97110?"
     plain = answer_question(question, as_of=date(2026, 5, 1))
     llm.replies = [f"Medicare allows at most {value} units of 97110 a day [1]."]

@@ -100,8 +100,11 @@ class Answer:
 
 def show(code: str, system: str | None = None) -> str:
     """A code as people write it (E11.65 for ICD-10-CM)."""
-    if system == "ICD-10-CM" or (system is None and re.fullmatch(r"[A-Z]\d[0-9A-Z]{2,5}", code)
-                                 and not re.fullmatch(r"[A-V]\d{4}", code)):
+    if system == "ICD-10-CM" or (
+        system is None
+        and re.fullmatch(r"[A-Z]\d[0-9A-Z]{2,5}", code)
+        and not re.fullmatch(r"[A-V]\d{4}", code)
+    ):
         return format_icd10cm(code)
     return code
 
@@ -123,6 +126,7 @@ class Writer:
     # -- helpers ---------------------------------------------------------------------------
     def info(self, code: str) -> dict[str, Any] | None:
         if code not in self._info:
+            found: dict[str, Any] | None
             try:
                 found = lookup(code, self.as_of, snap=self.snap)
             except (CodeNotFound, MalformedCode):
@@ -183,7 +187,8 @@ class Writer:
             ref = self.a.cite_release(src, f"row {code}: short descriptor", code) if src else ""
             out.append(
                 f"{shown} is a HCPCS Level II code that the HCPCS release in force does not list; "
-                f"the fee schedule calls it \u201c{info.get('short_description') or 'no descriptor'}\u201d {ref}"
+                "the fee schedule calls it "
+                f"\u201c{info.get('short_description') or 'no descriptor'}\u201d {ref}"
             )
         elif system == "HCPCS":
             src = self.in_force("hcpcs")
@@ -199,7 +204,11 @@ class Writer:
                 )
             else:
                 src = next(
-                    (self.in_force(d) for d in edit_facts.MUE_DATASETS.values() if self.in_force(d)),
+                    (
+                        self.in_force(d)
+                        for d in edit_facts.MUE_DATASETS.values()
+                        if self.in_force(d)
+                    ),
                     None,
                 )
                 ref = self.a.cite_release(src, f"row {code}", code) if src else ""
@@ -236,7 +245,11 @@ class Writer:
         day = self.as_of.isoformat()
         if system in ("HCPCS", "MODIFIER"):
             src = self.in_force("hcpcs")
-            ref = self.a.cite_release(src, f"record {code}: add and termination dates", code) if src else ""
+            ref = (
+                self.a.cite_release(src, f"record {code}: add and termination dates", code)
+                if src
+                else ""
+            )
             status = info["status"]
             dates = f"added {info['effective_date']}" if info.get("effective_date") else ""
             if info.get("termination_date"):
@@ -248,10 +261,16 @@ class Writer:
             ]
         if system == "ICD-10-CM":
             src = self.in_force("icd10cm")
-            ref = self.a.cite_release(src, f"order file row {code}: valid flag", code) if src else ""
+            ref = (
+                self.a.cite_release(src, f"order file row {code}: valid flag", code) if src else ""
+            )
             listed = ", ".join(info.get("releases_listing_code") or [])
             if info["status"] == "active":
-                bill = "billable" if info.get("billable") else "not billable (a header; code to a more specific code)"
+                bill = (
+                    "billable"
+                    if info.get("billable")
+                    else "not billable (a header; code to a more specific code)"
+                )
                 out = [f"On {day}, {shown} is a valid ICD-10-CM code and {bill} {ref}"]
             else:
                 out = [f"On {day}, {shown} is {info['status']} in ICD-10-CM {ref}"]
@@ -357,7 +376,9 @@ class Writer:
             if edit is None or src is None:
                 continue
             ref = self.a.cite_release(
-                src, f"MUE row {code}: value {edit['value']}, MAI {edit['adjudication_indicator']}", code
+                src,
+                f"MUE row {code}: value {edit['value']}, MAI {edit['adjudication_indicator']}",
+                code,
             )
             out.append(
                 f"The {labels[setting]} MUE for {shown} is {edit['value']} unit"
@@ -387,7 +408,8 @@ class Writer:
                     f"Under Medicare's 8-minute rule, {m} minutes of timed treatment support "
                     f"{n} unit{'' if n == 1 else 's'} ({m // t.minutes_per_unit} full "
                     f"{t.minutes_per_unit}-minute unit{'' if m // t.minutes_per_unit == 1 else 's'}"
-                    f" and {rest} minutes left over, which count as a unit only at 8 or more) {tref}"
+                    f" and {rest} minutes left over, which count as a unit only at 8 or more) "
+                    f"{tref}"
                 )
         elif code in t.untimed:
             tref = self.a.cite("content", "medcode content", THERAPY_FILE + ": [untimed]", code)
@@ -492,9 +514,7 @@ class Writer:
                 f"National amount (before the locality's GPCIs): {' and '.join(both)}, at a "
                 f"conversion factor of {cf} {ref}"
             )
-            out.append(
-                "Name a place (a state, a city or a locality id) for the amount there."
-            )
+            out.append("Name a place (a state, a city or a locality id) for the amount there.")
         else:
             try:
                 amounts = fee_facts.locality_amounts(
@@ -539,7 +559,9 @@ class Writer:
         if header and fees and src:
             st = fees["status"]
             ref = self.a.cite_release(src, f"row {code}: status {st['code']}, RVUs, CF", code)
-            out.append(f"{code} has Medicare fee schedule status {st['code']}: {st['meaning']} {ref}")
+            out.append(
+                f"{code} has Medicare fee schedule status {st['code']}: {st['meaning']} {ref}"
+            )
         if header and info["system"] == "HCPCS":
             out.extend(self.validity(code))
         for walk in crosswalks_for(code):
@@ -552,9 +574,7 @@ class Writer:
                     f"{walk.to_code} instead {ref}"
                 )
             else:
-                out.append(
-                    f"{walk.payer} wants {walk.to_code} in place of {walk.from_code} {ref}"
-                )
+                out.append(f"{walk.payer} wants {walk.to_code} in place of {walk.from_code} {ref}")
             note = " ".join(walk.note.split())
             out.append(f"{note} {ref}")
         if not out and fees is None and info["system"] in ("CPT", "HCPCS"):
@@ -585,7 +605,11 @@ class Writer:
             return out
         found = coverage_facts.ncds_for_procedure(code, self.snap, self.in_force) or {}
         ncds = found.get("ncds") or []
-        dx = [c for c in self.q.codes if c != code and self.info(c) and self.info(c)["system"] == "ICD-10-CM"]  # type: ignore[index]
+        dx = [
+            c
+            for c in self.q.codes
+            if c != code and (self.info(c) or {}).get("system") == "ICD-10-CM"
+        ]
         if not ncds:
             ref = self.a.cite_release(src, f"no NCD lists {code}", code)
             return [
@@ -602,7 +626,9 @@ class Writer:
                 listed = coverage_facts.ncd_diagnoses(
                     n["ncd"], self.snap, self.in_force, prefix=d, limit=5
                 )
-                hit = [c for c in (listed or {}).get("codes", []) if c["code"].replace(".", "") == d]
+                hit = [
+                    c for c in (listed or {}).get("codes", []) if c["code"].replace(".", "") == d
+                ]
                 dref = self.a.cite_release(src, f"NCD {n['ncd']} row {show(d)}", d)
                 if hit:
                     out.append(
@@ -628,7 +654,9 @@ class Writer:
             out.append(f"Modifier {mod} (HCPCS Level II): {snap_info['long_description']} {ref}")
         table = guidance()
         for entry in table.for_modifier(mod):
-            ref = self.a.cite("content", "medcode content", f"{GUIDANCE_FILE}: {mod}/{entry.condition}", mod)
+            ref = self.a.cite(
+                "content", "medcode content", f"{GUIDANCE_FILE}: {mod}/{entry.condition}", mod
+            )
             sentence = f"Modifier {mod}: {entry.why} {ref}"
             if sentence not in out:
                 out.append(sentence)
@@ -644,7 +672,8 @@ class Writer:
             if kx.note:
                 out.append(f"({kx.note}) {ref}")
             out.append(
-                f"Past ${t.targeted_review:,}, claims may be picked for targeted medical review {ref}"
+                f"Past ${t.targeted_review:,}, claims may be picked for targeted medical "
+                f"review {ref}"
             )
         if not out:
             out.append(
@@ -672,7 +701,9 @@ class Writer:
         if any(m["modifier"] == mod for m in held):
             cond = next(m for m in held if m["modifier"] == mod)["condition"]
             ref = self.a.cite("content", "medcode content", f"{GUIDANCE_FILE}: {mod}/{cond}", code)
-            out.append(f"medcode's guidance lists {mod} for {code} ({cond.replace('_', ' ')}) {ref}")
+            out.append(
+                f"medcode's guidance lists {mod} for {code} ({cond.replace('_', ' ')}) {ref}"
+            )
         elif main is not None:
             ref = self.a.cite("content", "medcode content", f"{GUIDANCE_FILE}: conditions", code)
             out.append(
@@ -747,7 +778,10 @@ class Writer:
                     self.section(f"What {self.shown(code)} is", self.describe(code))
             elif intent == "validity":
                 for code in codes[:3]:
-                    self.section(f"Is {self.shown(code)} valid on {self.as_of.isoformat()}?", self.validity(code))
+                    self.section(
+                        f"Is {self.shown(code)} valid on {self.as_of.isoformat()}?",
+                        self.validity(code),
+                    )
             elif intent == "ptp" and second:
                 for other in codes[1:3]:
                     assert first is not None
@@ -765,7 +799,11 @@ class Writer:
                 for code in codes[:2]:
                     self.section(f"Medicare status of {code}", self.status_crosswalk(code))
             elif intent == "coverage":
-                for code in [c for c in codes if len(c) == 5 and c[0].isdigit() or re.fullmatch(r"[A-V]\d{4}", c)][:1] or codes[:1]:
+                for code in [
+                    c
+                    for c in codes
+                    if (len(c) == 5 and c[0].isdigit()) or re.fullmatch(r"[A-V]\d{4}", c)
+                ][:1] or codes[:1]:
                     self.section(f"Coverage of {self.shown(code)}", self.coverage(code))
             elif intent == "modifier":
                 for mod in q.modifiers[:4]:
@@ -779,9 +817,7 @@ class Writer:
         if not self.a.sections:
             if q.missing:
                 return self.decline(None, keep=True)
-            return self.decline(
-                "medcode could not tell which code or question this is about."
-            )
+            return self.decline("medcode could not tell which code or question this is about.")
         if q.missing and not q.codes and "search" not in q.intents:
             self.a.abstained = True
         self.guard()
@@ -815,7 +851,8 @@ class Writer:
                 bad = [
                     t
                     for t in code_tokens(s)
-                    if t.replace(".", "") not in missing and not store.exists_anywhere(t, self.as_of)
+                    if t.replace(".", "") not in missing
+                    and not store.exists_anywhere(t, self.as_of)
                 ]
                 if not bad:
                     kept.append(s)

@@ -137,7 +137,11 @@ def run(path: Path, name: str | None = None) -> Report:
             cat[0] += 1
         else:
             report.failures.append(
-                {"id": item["id"], "question": item["question"], "problems": problems,
-                 "answer": result["answer"][:600]}
+                {
+                    "id": item["id"],
+                    "question": item["question"],
+                    "problems": problems,
+                    "answer": result["answer"][:600],
+                }
             )
     return report

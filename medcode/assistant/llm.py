@@ -35,7 +35,7 @@ _CHOOSE_PROMPT = (
     "Pick the function that answers a medical coding question. Reply with JSON only: "
     '{"function": one of describe, validity, ptp, units, add_on, payment, status, coverage, '
     'modifier, difference, search; "codes": [codes named in the question]; "words": words to '
-    'search for}. Never invent a code: list only codes written in the question.'
+    "search for}. Never invent a code: list only codes written in the question."
 )
 
 
@@ -65,7 +65,7 @@ def chat(system: str, user: str) -> str | None:
         headers["Authorization"] = f"Bearer {os.environ['MEDCODE_LLM_KEY']}"
     request = urllib.request.Request(_endpoint(), data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - configured URL
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             data = json.loads(response.read())
         content = data["choices"][0]["message"]["content"]
     except (urllib.error.URLError, TimeoutError, ValueError, KeyError, IndexError, TypeError):
@@ -113,8 +113,13 @@ def check(reply: str, result: dict[str, Any], as_of: date) -> list[str]:
 
 def rephrase(question: str, result: dict[str, Any]) -> dict[str, Any] | None:
     """``result`` with the model's wording, or None (keep the deterministic answer)."""
-    facts = result["answer"] + "\n\nSources:\n" + "\n".join(
-        f"[{c['ref']}] {c['dataset']} {c['release']}: {c['detail']}" for c in result["citations"]
+    facts = (
+        result["answer"]
+        + "\n\nSources:\n"
+        + "\n".join(
+            f"[{c['ref']}] {c['dataset']} {c['release']}: {c['detail']}"
+            for c in result["citations"]
+        )
     )
     reply = chat(_PHRASE_PROMPT, f"Question: {question}\n\nFacts:\n{facts}")
     if not reply:
@@ -140,7 +145,9 @@ def choose(question: str, as_of: date) -> dict[str, Any] | None:
     # Only codes written in the question, and in the store, may be used.
     written = question.upper().replace(".", "")
     codes = [
-        c for c in codes if c.upper().replace(".", "") in written and store.exists_anywhere(c, as_of)
+        c
+        for c in codes
+        if c.upper().replace(".", "") in written and store.exists_anywhere(c, as_of)
     ]
     words = data.get("words") if isinstance(data.get("words"), str) else None
     return {"function": function, "codes": codes, "words": words}

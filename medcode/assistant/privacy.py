@@ -12,11 +12,19 @@ import re
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
     (re.compile(r"\b\d{3}-\d{2}-\d{4}\b|\bssn:?\s*\d{9}\b", re.I), "[ssn]"),
-    (re.compile(r"\b(mrn|medical record( number)?|record no\.?|chart( number)?)\s*[:#]?\s*[A-Z0-9-]{4,}", re.I), "[mrn]"),
+    (
+        re.compile(
+            r"\b(mrn|medical record( number)?|record no\.?|chart( number)?)"
+            r"\s*[:#]?\s*[A-Z0-9-]{4,}",
+            re.I,
+        ),
+        "[mrn]",
+    ),
     (
         re.compile(
             r"\b(dob|d\.o\.b\.|date of birth|born( on)?)\s*[:#]?\s*"
-            r"([0-9]{1,4}[/-][0-9]{1,2}[/-][0-9]{1,4}|[A-Za-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Za-z]+ \d{4})",
+            r"([0-9]{1,4}[/-][0-9]{1,2}[/-][0-9]{1,4}"
+            r"|[A-Za-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Za-z]+ \d{4})",
             re.I,
         ),
         "[date of birth]",

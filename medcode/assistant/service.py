@@ -103,7 +103,9 @@ def answer_question(
     return result
 
 
-def _store(user: Any, conversation: str | None, text: str, result: dict[str, Any], ctx: dict[str, Any]) -> uuid.UUID:
+def _store(
+    user: Any, conversation: str | None, text: str, result: dict[str, Any], ctx: dict[str, Any]
+) -> uuid.UUID:
     from medcode.assistant.models import Conversation, Turn
 
     convo = None

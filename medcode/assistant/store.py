@@ -39,7 +39,9 @@ def code_exists(code: str, systems: list[str], as_of: date) -> bool:
             or edit_facts.cpt(code, snap, cite)
         ):
             return True
-        if system == "CPT" and (fee_facts.cpt(code, snap, cite) or edit_facts.cpt(code, snap, cite)):
+        if system == "CPT" and (
+            fee_facts.cpt(code, snap, cite) or edit_facts.cpt(code, snap, cite)
+        ):
             return True
         if system == "ICD-10-CM" and icd10_facts.icd10cm(code, snap, cite):
             return True
@@ -151,7 +153,8 @@ def _places(state: tuple[object, ...], year: int) -> Places:
     names = {
         f"{r['mac']}-{r['locality']}": r
         for r in rows(
-            "SELECT mac, locality, state, locality_name FROM fees_pfsgpciindex WHERE release_id = %s",
+            "SELECT mac, locality, state, locality_name FROM fees_pfsgpciindex "
+            "WHERE release_id = %s",
             [gpci.release.id],
         )
     }

@@ -382,7 +382,8 @@ def find_intents(q: Question, low: str) -> list[str]:
         intents.append("validity")
     if not q.codes and _has(
         low,
-        r"(which|what|right|correct|best) (cpt |hcpcs |icd-?10(-cm|-pcs)? |diagnosis |procedure )?codes?",
+        r"(which|what|right|correct|best) "
+        r"(cpt |hcpcs |icd-?10(-cm|-pcs)? |diagnosis |procedure )?codes?",
         r"code (for|to use for)",
         r"\bcodes? for\b",
         r"how (do|would|should) (i|you|we) code",
@@ -395,22 +396,29 @@ def find_intents(q: Question, low: str) -> list[str]:
     if not intents and q.codes:
         intents.append("describe")
         q.guessed = not _has(low, r"what (is|are|does)", r"describe", r"mean", r"^\s*\S+\s*\??\s*$")
-    if "describe" not in intents and q.codes and _has(low, r"what (is|are|does)", r"describe"):
-        if not {"ptp", "difference", "units", "payment", "modifier", "add_on"} & set(intents):
-            intents.insert(0, "describe")
+    asks_what = q.codes and _has(low, r"what (is|are|does)", r"describe")
+    others = {"ptp", "difference", "units", "payment", "modifier", "add_on"} & set(intents)
+    if "describe" not in intents and asks_what and not others:
+        intents.insert(0, "describe")
     return intents
 
 
 #: Questions the store cannot answer, with the reason given in the one-sentence decline.
 _DECLINE = (
     (r"\bguideline", "CPT guideline text (the AMA's)"),
-    (r"\b(dose|dosage|prescri|medication|treat(ment)? plan|prognosis|should (i|we) treat)\b",
-     "clinical advice"),
+    (
+        r"\b(dose|dosage|prescri|medication|treat(ment)? plan|prognosis|should (i|we) treat)\b",
+        "clinical advice",
+    ),
     (r"\b(diagnose (my|the|a)|symptoms? of|is it (cancer|serious))\b", "clinical advice"),
-    (r"\b(prior auth|preauthori[sz]ation|timely filing|appeal deadline|credential)", "payer "
-     "administrative policy"),
-    (r"\b(audit risk|get audited|upcod|fraud|lawyer|legal advice|lawsuit)\b", "legal or "
-     "compliance advice"),
+    (
+        r"\b(prior auth|preauthori[sz]ation|timely filing|appeal deadline|credential)",
+        "payer administrative policy",
+    ),
+    (
+        r"\b(audit risk|get audited|upcod|fraud|lawyer|legal advice|lawsuit)\b",
+        "legal or compliance advice",
+    ),
     (r"\b(salary|stock|weather|recipe|joke|poem|capital of)\b", "anything outside medical coding"),
 )
 
@@ -489,9 +497,54 @@ def _follow_up(q: Question, low: str, context: dict[str, Any]) -> None:
 
 
 _STOP = frozenset(
-    "what which is the a an code codes for to use do i you we how should would cpt hcpcs icd "
-    "icd-10 icd10 icd-10-cm icd-10-pcs diagnosis procedure right correct best bill report "
-    "billing of with in on find look up lookup please tell me correct there".split()
+    [
+        "what",
+        "which",
+        "is",
+        "the",
+        "a",
+        "an",
+        "code",
+        "codes",
+        "for",
+        "to",
+        "use",
+        "do",
+        "i",
+        "you",
+        "we",
+        "how",
+        "should",
+        "would",
+        "cpt",
+        "hcpcs",
+        "icd",
+        "icd-10",
+        "icd10",
+        "icd-10-cm",
+        "icd-10-pcs",
+        "diagnosis",
+        "procedure",
+        "right",
+        "correct",
+        "best",
+        "bill",
+        "report",
+        "billing",
+        "of",
+        "with",
+        "in",
+        "on",
+        "find",
+        "look",
+        "up",
+        "lookup",
+        "please",
+        "tell",
+        "me",
+        "correct",
+        "there",
+    ]
 )
 
 
