@@ -542,9 +542,10 @@ class Writer:
                     f"fee schedule amount for {code} is {' and '.join(parts)} {ref}{gref}"
                 )
                 out.append(
-                    f"That is (work RVU {main['work_rvu']} x {sel['work_gpci']} + PE RVU x "
-                    f"{sel['pe_gpci']} + MP RVU {main['mp_rvu']} x {sel['mp_gpci']}) x CF {cf} "
-                    f"{ref}{gref}"
+                    f"That is (work RVU {main['work_rvu']} x {sel['work_gpci']} + PE RVU "
+                    f"{main['non_facility_pe_rvu']} non-facility or {main['facility_pe_rvu']} "
+                    f"facility x {sel['pe_gpci']} + MP RVU {main['mp_rvu']} x {sel['mp_gpci']}) "
+                    f"x CF {cf} {ref}{gref}"
                 )
                 out.extend(self.notes_for(gsrc))
         return out + self.notes_for(src)
@@ -716,12 +717,42 @@ class Writer:
         out: list[str] = []
         for code in (first, second):
             out.extend(self.describe(code))
+        src = self.in_force("pfs_rvu")
         for code in (first, second):
-            info = self.info(code)
-            if info and info.get("fees"):
-                out.extend(self.payment(code)[:1])
-            if info and (info.get("mue") or {}).get("practitioner"):
-                out.extend(self.units(code)[:1])
+            info = self.info(code) or {}
+            fees = info.get("fees")
+            if fees and src:
+                st = fees["status"]
+                main = next((r for r in fees["rows"] if r["modifier"] is None), fees["rows"][0])
+                ref = self.a.cite_release(src, f"row {code}: status {st['code']}, RVUs, CF", code)
+                amount = (
+                    f", national non-facility amount "
+                    f"{money(main['national_non_facility_amount'])}"
+                    if st["code"] in fee_facts.PRICED_STATUS
+                    and main["national_non_facility_amount"] is not None
+                    else ""
+                )
+                out.append(
+                    f"{code}: fee schedule status {st['code']}, work RVU {main['work_rvu']}"
+                    f"{amount} {ref}"
+                )
+            edit = (info.get("mue") or {}).get("practitioner")
+            msrc = self.in_force("ncci_mue_practitioner")
+            if edit and msrc:
+                ref = self.a.cite_release(
+                    msrc,
+                    f"MUE row {code}: value {edit['value']}, MAI {edit['adjudication_indicator']}",
+                    code,
+                )
+                out.append(
+                    f"{code}: practitioner MUE {edit['value']}, adjudication indicator "
+                    f"{edit['adjudication_indicator']} {ref}"
+                )
+        t = therapy()
+        for code in (first, second):
+            if code in t.timed:
+                tref = self.a.cite("content", "medcode content", THERAPY_FILE + ": [timed]", code)
+                out.append(f"{code} is timed, per {t.minutes_per_unit} minutes {tref}")
         return out
 
     def search(self, words: str) -> list[str]:

@@ -337,7 +337,7 @@ def find_intents(q: Question, low: str) -> list[str]:
         intents.append("add_on")
     if _has(
         low,
-        r"\bpa(y|id|ys)\b",
+        r"\bpa(y|id|ys|yable)\b",
         r"payment",
         r"reimburs",
         r"\bfee\b",
@@ -398,7 +398,9 @@ def find_intents(q: Question, low: str) -> list[str]:
         q.guessed = not _has(low, r"what (is|are|does)", r"describe", r"mean", r"^\s*\S+\s*\??\s*$")
     asks_what = q.codes and _has(low, r"what (is|are|does)", r"describe")
     others = {"ptp", "difference", "units", "payment", "modifier", "add_on"} & set(intents)
-    if "describe" not in intents and asks_what and not others:
+    # "What is G0283 and how many units?": the description first, then the rest.
+    joined = _has(low, r"what (is|are) (cpt |hcpcs |code )?\S+ ?(and|,)")
+    if "describe" not in intents and asks_what and (not others or joined):
         intents.insert(0, "describe")
     return intents
 
