@@ -447,7 +447,7 @@ class Writer:
             listed = [c["code"] for c in prim["codes"] if c["code"] != "CCCCC"][:8]
             meaning = edit_indicators.AOC_EDIT_TYPES.get(types[0], "") if types else ""
             out.append(
-                f"{code} is an add-on code: NCCI lists {prim['total']} primary code "
+                f"{code} is an add-on code: NCCI lists {prim['total']:,} primary code "
                 f"entr{'y' if prim['total'] == 1 else 'ies'} for it (edit type "
                 f"{', '.join(types)}: {meaning}) {ref}"
             )
@@ -461,7 +461,7 @@ class Writer:
             for c in listed:
                 self.note_exists(c)
             out.append(
-                f"{code} is a primary code for {adds['total']} add-on code"
+                f"{code} is a primary code for {adds['total']:,} add-on code"
                 f"{'' if adds['total'] == 1 else 's'}, including {', '.join(listed)} {ref}"
             )
         if not prim["total"] and not adds["total"] and not other:
@@ -621,7 +621,7 @@ class Writer:
             ref = self.a.cite_release(src, f"NCD {n['ncd']} rows for {code}", code)
             out.append(
                 f"NCD {n['ncd']} ({n['title']}) covers {code} and lists "
-                f"{n['diagnosis_codes']} ICD-10-CM codes {ref}"
+                f"{n['diagnosis_codes']:,} ICD-10-CM codes {ref}"
             )
             for d in dx:
                 listed = coverage_facts.ncd_diagnoses(
@@ -852,6 +852,8 @@ class Writer:
         if q.missing and not q.codes and "search" not in q.intents:
             self.a.abstained = True
         self.guard()
+        if not self.a.sections:
+            return self.decline("medcode could not state this without naming a code it lacks.")
         return self.a
 
     def missing_ref(self, code: str) -> str:
