@@ -250,3 +250,35 @@ def test_model_may_choose_the_function_for_a_question_the_rules_cannot_read(
     result = answer_question(question, as_of=date(2026, 5, 1))
     assert f"MUE for 97110 is {_mue('97110')[0]} unit" in result["answer"]
     assert "12345" not in result["answer"]
+
+
+def test_the_evaluation_set_is_what_the_cms_files_say(full_load: list[Outcome]) -> None:
+    """Re-reads the CMS files (and the loaded NCD/AOC rows) as make_eval.py did: the committed
+    questions and expected facts must come out the same. SQLite only: the files are the same
+    for both databases, and reading the PTP table takes seconds."""
+    import importlib.util
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the evaluation set is re-derived once, on SQLite")
+    spec = importlib.util.spec_from_file_location("make_eval", EVAL / "make_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    class Result(list):  # type: ignore[type-arg]
+        def fetchone(self) -> Any:
+            return self[0] if self else None
+
+        def fetchall(self) -> list[Any]:
+            return list(self)
+
+    def execute(sql: str, params: Any = ()) -> Result:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), list(params))
+            return Result(cursor.fetchall())
+
+    build, held = module.split(module.build_items(module.Rows(execute)))
+    assert build == json.loads((EVAL / "build.json").read_text())
+    assert held == json.loads((EVAL / "heldout.json").read_text())

@@ -128,7 +128,8 @@ class Writer:
         if code not in self._info:
             found: dict[str, Any] | None
             try:
-                found = lookup(code, self.as_of, snap=self.snap)
+                system = "ICD-10-CM" if code in self.q.icd10cm else None
+                found = lookup(code, self.as_of, snap=self.snap, system=system)
             except (CodeNotFound, MalformedCode):
                 found = self._listed_elsewhere(code)
             self._info[code] = found
@@ -726,8 +727,7 @@ class Writer:
                 main = next((r for r in fees["rows"] if r["modifier"] is None), fees["rows"][0])
                 ref = self.a.cite_release(src, f"row {code}: status {st['code']}, RVUs, CF", code)
                 amount = (
-                    f", national non-facility amount "
-                    f"{money(main['national_non_facility_amount'])}"
+                    f", national non-facility amount {money(main['national_non_facility_amount'])}"
                     if st["code"] in fee_facts.PRICED_STATUS
                     and main["national_non_facility_amount"] is not None
                     else ""

@@ -143,6 +143,7 @@ class Question:
     intents: list[str] = field(default_factory=list)
     decline: str | None = None  # why the question cannot be answered from the data
     description: str | None = None  # words to search for, for "which code" questions
+    icd10cm: set[str] = field(default_factory=set)  # written with a dot: ICD-10-CM only
     guessed: bool = False  # "describe" only because a code was named and nothing else read
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,8 +231,10 @@ def strong_code_shape(token: str) -> bool:
     )
 
 
-def find_codes(text: str, as_of: date) -> tuple[list[str], list[str]]:
-    """Codes of the question that exist in a loaded release, and code-shaped ones that do not."""
+def find_codes(text: str, as_of: date) -> tuple[list[str], list[str], set[str]]:
+    """Codes of the question that exist in a loaded release, code-shaped ones that do not, and
+    those written with a dot (so ICD-10-CM only)."""
+    dotted: set[str] = set()
     cleaned = _LOCALITY_ID.sub(" ", text)
     cleaned = _ISO.sub(" ", cleaned)
     cleaned = _US.sub(" ", cleaned)
@@ -253,9 +256,12 @@ def find_codes(text: str, as_of: date) -> tuple[list[str], list[str]]:
         if exists:
             if stored not in found:
                 found.append(stored)
+            if "." in token:
+                # Only ICD-10-CM writes a dot: "M13.10" is not HCPCS M1310.
+                dotted.add(stored)
         elif strong_code_shape(token) and stored not in missing:
             missing.append(stored)
-    return found, missing
+    return found, missing, dotted
 
 
 def find_modifiers(text: str, known: frozenset[str]) -> list[str]:
@@ -443,7 +449,7 @@ def understand(
     q.as_of = as_of or found_date or (date.fromisoformat(remembered) if remembered else today)
     if q.year is None:
         q.year = q.as_of.year
-    q.codes, q.missing = find_codes(text, q.as_of)
+    q.codes, q.missing, q.icd10cm = find_codes(text, q.as_of)
     q.modifiers = find_modifiers(_SYSTEM_NAMES.sub(" ", text), known_modifiers)
     # A modifier's name is not also a code ("XS" is neither), but "modifier 59 on 97110" is.
     q.minutes, q.units = find_numbers(text)
@@ -527,9 +533,6 @@ _STOP = frozenset(
         "icd-10-pcs",
         "diagnosis",
         "procedure",
-        "right",
-        "correct",
-        "best",
         "bill",
         "report",
         "billing",
@@ -544,7 +547,6 @@ _STOP = frozenset(
         "please",
         "tell",
         "me",
-        "correct",
         "there",
     ]
 )
@@ -555,6 +557,8 @@ _SYSTEM_NAMES = re.compile(r"\bICD-?10(-?CM|-?PCS)?\b|\bCPT\b|\bHCPCS( Level II)
 
 def _description_words(text: str) -> str:
     text = _SYSTEM_NAMES.sub(" ", text)
+    # "the right code" asks for a code; "right upper limb" is part of what is described.
+    text = re.sub(r"\b(right|correct|best|proper)\s+(?=(\w+\s+)?codes?\b)", " ", text, flags=re.I)
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
     kept = [w for w in words if w.lower() not in _STOP]
     return " ".join(kept)

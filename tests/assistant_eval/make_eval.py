@@ -21,6 +21,7 @@ import sys
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 CMS = Path(__file__).resolve().parents[3] / "shared" / "cms"
 if not CMS.exists():
@@ -124,8 +125,20 @@ def money(d: Decimal) -> str:
     return f"${d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
 
 
-def main() -> None:
-    db = sqlite3.connect(sys.argv[1] if len(sys.argv) > 1 else "var/medcode.sqlite3")
+class Rows:
+    """What the generator asks of a database: ``execute(sql, params)`` with ``?`` marks."""
+
+    def __init__(self, execute: Any) -> None:
+        self._execute = execute
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self._execute(sql, params)
+
+
+def build_items(db: Any) -> list[dict[str, Any]]:
+    """Every question, in order, with its id; the same files always give the same set."""
+    global rng
+    rng = random.Random(20261130)
     hc, mods = hcpcs_records()
     icd = icd10cm()
     fee = pfs()
@@ -375,9 +388,15 @@ def main() -> None:
         if code in in_store:
             pmap.setdefault(code, []).append(ncd)
     for c in rng.sample(sorted(pmap), 20):
-        add("coverage", f"Which NCDs cover {c} on 2026-02-01?", None, [f"NCD {pmap[c][0]}"], [c])
+        add(
+            "coverage",
+            f"Which NCDs cover {c} on 2026-02-01?",
+            None,
+            [f"NCD {sorted(pmap[c])[0]}"],
+            [c],
+        )
     dx = db.execute(
-        "SELECT icd10_code, ncd_number FROM coverage_ncddiagnosis WHERE release_id=? AND termination_date IS NULL AND icd10_code <> 'ALL' ORDER BY random() LIMIT 2000",
+        "SELECT icd10_code, ncd_number FROM coverage_ncddiagnosis WHERE release_id=? AND termination_date IS NULL AND icd10_code <> 'ALL' ORDER BY icd10_code, ncd_number",
         [rel],
     ).fetchall()
     dmap: dict[str, list[str]] = {}
@@ -403,7 +422,7 @@ def main() -> None:
             [rel],
         )
     ]
-    addons = [a for a in addons if a in in_store]
+    addons = sorted(a for a in addons if a in in_store)
     for c in rng.sample(addons, 20):
         form = rng.choice(
             [
@@ -426,7 +445,7 @@ def main() -> None:
             [rel],
         )
     ]
-    prims = [p for p in prims if p in in_store and p not in addons]
+    prims = sorted(p for p in prims if p in in_store and p not in addons)
     for c in rng.sample(prims, 12):
         add(
             "add_ons",
@@ -502,10 +521,19 @@ def main() -> None:
     for it in items:
         counts[it["category"]] = counts.get(it["category"], 0) + 1
     print(counts, len(items))
-    build, held = [], []
     for i, it in enumerate(items):
         it["id"] = f"{it['category']}-{i:03d}"
-        (build if i % 2 == 0 else held).append(it)
+    return items
+
+
+def split(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Alternate items: even ones build, odd ones held out."""
+    return items[0::2], items[1::2]
+
+
+def main() -> None:
+    db = sqlite3.connect(sys.argv[1] if len(sys.argv) > 1 else "var/medcode.sqlite3")
+    build, held = split(build_items(db))
     (HERE / "build.json").write_text(json.dumps(build, indent=1) + "\n")
     (HERE / "heldout.json").write_text(json.dumps(held, indent=1) + "\n")
 
