@@ -631,16 +631,16 @@ class Writer:
                 hit = [
                     c for c in (listed or {}).get("codes", []) if c["code"].replace(".", "") == d
                 ]
-                dref = self.a.cite_release(src, f"NCD {n['ncd']} row {show(d)}", d)
+                dref = self.a.cite_release(src, f"NCD {n['ncd']} row {self.shown(d)}", d)
                 if hit:
                     out.append(
-                        f"It lists {show(d)} with resolution {hit[0]['resolution']}: "
+                        f"It lists {self.shown(d)} with resolution {hit[0]['resolution']}: "
                         f"{hit[0]['meaning']} {dref}"
                     )
                 else:
                     other = (listed or {}).get("all_other_codes")
                     tail = f" (all other codes: {other['meaning']})" if other else ""
-                    out.append(f"It does not list {show(d)}{tail} {dref}")
+                    out.append(f"It does not list {self.shown(d)}{tail} {dref}")
         return out
 
     def modifier_meaning(self, mod: str) -> list[str]:
@@ -830,11 +830,11 @@ class Writer:
                 for code in codes[:2]:
                     self.section(f"Medicare status of {code}", self.status_crosswalk(code))
             elif intent == "coverage":
-                for code in [
-                    c
-                    for c in codes
-                    if (len(c) == 5 and c[0].isdigit()) or re.fullmatch(r"[A-V]\d{4}", c)
-                ][:1] or codes[:1]:
+                # A procedure's NCDs (checked against any diagnosis named), else a diagnosis's.
+                procedures = [
+                    c for c in codes if (self.info(c) or {}).get("system") in ("CPT", "HCPCS")
+                ]
+                for code in procedures[:1] or codes[:1]:
                     self.section(f"Coverage of {self.shown(code)}", self.coverage(code))
             elif intent == "modifier":
                 for mod in q.modifiers[:4]:
