@@ -515,7 +515,16 @@ class Writer:
                 f"National amount (before the locality's GPCIs): {' and '.join(both)}, at a "
                 f"conversion factor of {cf} {ref}"
             )
-            out.append("Name a place (a state, a city or a locality id) for the amount there.")
+            gsrc = self.in_force("pfs_gpci")
+            if self.q.state_localities and gsrc:
+                gref = self.a.cite_release(gsrc, "localities of the state named")
+                listed = "; ".join(f"{name} ({loc})" for loc, name in self.q.state_localities)
+                out.append(
+                    f"That state has {len(self.q.state_localities)} payment localities: "
+                    f"{listed}; name one for the amount there {gref}"
+                )
+            else:
+                out.append("Name a place (a state, a city or a locality id) for the amount there.")
         else:
             try:
                 amounts = fee_facts.locality_amounts(

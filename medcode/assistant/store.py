@@ -114,7 +114,15 @@ class Places:
         for area in self.areas:
             for word in area.words:
                 if len(word) >= 4 and f" {word} " in up and (best is None or len(word) > best[0]):
-                    best = (len(word), area, word)
+                    # County and city names are often English words ("Will", "Lake", "Orange"):
+                    # only "in/at/near X" or "X County" names a place.
+                    named = re.search(
+                        rf"\b(IN|AT|NEAR|AROUND|FROM)\s+(THE\s+)?(RURAL\s+)?{re.escape(word)}\b"
+                        rf"|\b{re.escape(word)}\s+(COUNTY|PARISH|AREA|CITY|BOROUGH)\b",
+                        up,
+                    )
+                    if named:
+                        best = (len(word), area, word)
         state = self._state(up)
         rural = bool(re.search(r"\b(RURAL|REST OF|OUTSIDE|COUNTRYSIDE|SMALL TOWN)\b", up))
         if best is not None and not (rural and state and best[2] == state[1]):
@@ -131,6 +139,14 @@ class Places:
                 a = rest[0]
                 return Place(a.locality, a.name, a.state, f"rural {state[1].title()}")
         return None
+
+    def state_localities(self, text: str) -> list[tuple[str, str]]:
+        """(locality, name) of every locality in a state the text names, for "which one?"."""
+        up = " " + re.sub(r"[^A-Z0-9-]+", " ", text.upper()) + " "
+        state = self._state(up)
+        if state is None:
+            return []
+        return [(a.locality, a.name) for a in self.areas if a.state == state[0]]
 
     def _state(self, up: str) -> tuple[str, str] | None:
         for abbr, name in sorted(STATES.items(), key=lambda kv: -len(kv[1])):

@@ -137,6 +137,7 @@ class Question:
     minutes: int | None = None
     units: int | None = None
     place: Place | None = None
+    state_localities: list[tuple[str, str]] = field(default_factory=list)
     facility: bool | None = None  # True facility, False non-facility, None both
     hospital_outpatient: bool = False
     commercial_payer: str | None = None
@@ -455,6 +456,8 @@ def understand(
     q.minutes, q.units = find_numbers(text)
     if places is not None:
         q.place = places.find(text)
+        if q.place is None:
+            q.state_localities = places.state_localities(text)
     if _has(low, r"non[- ]?facility", r"\boffice\b", r"clinic", r"pos 11", r"\bprivate practice"):
         q.facility = False
     elif _has(low, r"\bfacility\b", r"hospital", r"\bpos (2[1-3]|19)\b", r"\bsnf\b", r"\basc\b"):
