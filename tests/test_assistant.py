@@ -136,7 +136,9 @@ def test_a_code_that_exists_nowhere_is_said_so_and_declined(full_load: list[Outc
     assert result["answer"].startswith("99999 is not in any loaded code set")
     clinical = answer_question("What dose of ibuprofen should I give?")
     assert clinical["abstained"] is True and clinical["citations"] == []
-    assert clinical["answer"].count(". ") <= 1  # one sentence, then what medcode can answer
+    # One sentence: what it cannot answer, then what it can.
+    assert clinical["answer"].count(". ") == 0 and clinical["answer"].endswith(".")
+    assert "it answers from CMS data" in clinical["answer"]
 
 
 def test_conversations_are_stored_redacted_for_accounts_and_not_at_all_without(

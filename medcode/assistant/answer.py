@@ -27,7 +27,7 @@ from medcode.icd10.codes import format_icd10cm
 from medcode.releases.store import InForce, Snapshot, all_releases
 
 WHAT_WE_ANSWER = (
-    "medcode answers from CMS data: what a code means, whether it is valid on a date, NCCI "
+    "it answers from CMS data: what a code means, whether it is valid on a date, NCCI "
     "edits, units, modifiers, Medicare payment and NCD coverage."
 )
 GUIDANCE_FILE = "medcode/content/modifier_guidance.toml"
@@ -880,7 +880,8 @@ class Writer:
             self.a.citations = []
             self.a.codes = {}
         if reason:
-            self.a.sections.append(("", [f"{reason} {WHAT_WE_ANSWER}"]))
+            # One sentence: what cannot be answered, then what can.
+            self.a.sections.append(("", [f"{reason.rstrip('.')}; {WHAT_WE_ANSWER}"]))
         return self.a
 
     def guard(self) -> None:
@@ -908,16 +909,15 @@ _INNER_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
 
 def spread_refs(sentence: str) -> str:
-    """A fact of several sentences (an indicator's meaning) with its markers on each one."""
+    """A fact with its markers after each of its sentences (an indicator's meaning may hold
+    several), each then closed with a full stop: "… indicator 1 [1]. It means … [1]."."""
     found = _TRAILING_REFS.search(sentence)
     if not found:
         return sentence
     refs = found[1].strip()
     body = sentence[: found.start()].rstrip()
     parts = _INNER_SENTENCE.split(body)
-    if len(parts) == 1:
-        return f"{body} {refs}"
-    return " ".join(f"{p.rstrip()} {refs}" for p in parts)
+    return " ".join(f"{p.rstrip().removesuffix('.')} {refs}." for p in parts)
 
 
 _CODE_WORD = re.compile(

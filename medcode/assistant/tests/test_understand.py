@@ -47,7 +47,7 @@ def test_minutes_and_units() -> None:
 
 def test_every_sentence_of_a_cited_fact_carries_the_marker() -> None:
     text = spread_refs("Indicator 2 applies. The MUE comes from policy. [3]")
-    assert text == "Indicator 2 applies. [3] The MUE comes from policy. [3]"
+    assert text == "Indicator 2 applies [3]. The MUE comes from policy [3]."
 
 
 def test_code_tokens_skip_amounts_dates_and_localities() -> None:
