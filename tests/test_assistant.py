@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 
 from medcode.assistant.evaluation import run
-from medcode.assistant.service import answer_question, delete_conversation
+from medcode.assistant.service import answer_question, delete_conversation, list_conversations
 from medcode.releases.loader import Outcome
 from medcode.testing import shared_file
 
@@ -159,6 +159,11 @@ def test_conversations_are_stored_redacted_for_accounts_and_not_at_all_without(
     assert "99213" in stored.question
     follow = answer_question("and 97110?", conversation=mine["conversation"], user=user)
     assert follow["conversation"] == mine["conversation"] and Turn.objects.count() == 2
+    listed = list_conversations(user)
+    assert listed is not None and [c["conversation"] for c in listed] == [mine["conversation"]]
+    assert listed[0]["questions"][0] == stored.question
+    assert list_conversations(None) is None
+    assert Client().get("/api/v1/assistant/conversations").status_code == 401
     assert delete_conversation(mine["conversation"], user)
     assert Conversation.objects.count() == 0 and Turn.objects.count() == 0
 

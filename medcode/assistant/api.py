@@ -8,7 +8,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from medcode.assistant.service import AssistantError, answer_question, delete_conversation
+from medcode.assistant.service import (
+    AssistantError,
+    answer_question,
+    delete_conversation,
+    list_conversations,
+)
 
 router = Router(tags=["assistant"])
 
@@ -32,6 +37,20 @@ def ask(request: HttpRequest, body: AskBody) -> Any:
         )
     except AssistantError as exc:
         return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+
+
+@router.get("/conversations", summary="Your stored conversations (questions redacted)")
+def conversations(request: HttpRequest) -> Any:
+    from medcode.api import api
+
+    found = list_conversations(getattr(request, "user", None))
+    if found is None:
+        return api.create_response(
+            request,
+            {"ok": False, "error": "sign in: without an account nothing is stored"},
+            status=401,
+        )
+    return {"conversations": found}
 
 
 @router.delete("/conversations/{conversation}", summary="Delete one of your conversations")

@@ -138,3 +138,23 @@ def delete_conversation(conversation: str, user: Any) -> bool:
         return False
     deleted, _ = Conversation.objects.filter(id=key, user=owner).delete()
     return bool(deleted)
+
+
+def list_conversations(user: Any) -> list[dict[str, Any]] | None:
+    """A signed-in user's conversations, newest first (None without an account)."""
+    from medcode.assistant.models import Conversation
+
+    owner = _user(user)
+    if owner is None:
+        return None
+    found = []
+    for convo in Conversation.objects.filter(user=owner).order_by("-created"):
+        turns = list(convo.turns.all())
+        found.append(
+            {
+                "conversation": str(convo.id),
+                "created": convo.created.isoformat(),
+                "questions": [t.question for t in turns],  # as stored: redacted
+            }
+        )
+    return found

@@ -63,6 +63,10 @@ _NOT_MODIFIERS |= frozenset({"ME", "MY", "NO", "OF", "ON", "OR", "SO", "TO", "UP
 _NOT_MODIFIERS |= frozenset({"PT", "OT", "ST", "NY", "CA", "TX", "FL", "OK", "OH", "PA", "AM"})
 _NOT_MODIFIERS |= frozenset({"PM", "HI", "ID", "IL", "LA", "MA", "ME", "MI", "MO", "NE", "VA"})
 
+FACILITY_POS = frozenset(
+    {"19", "21", "22", "23", "24", "26", "31", "34", "41", "42", "51", "52", "56", "61"}
+)
+
 COMMERCIAL_PAYERS = (
     "aetna",
     "cigna",
@@ -458,11 +462,20 @@ def understand(
         q.place = places.find(text)
         if q.place is None:
             q.state_localities = places.state_localities(text)
-    if _has(low, r"non[- ]?facility", r"\boffice\b", r"clinic", r"pos 11", r"\bprivate practice"):
+    # Places of service: 11 office, 12 home, 49/50/71/72 clinics are non-facility; 19/21-24,
+    # 26, 31, 34, 41-42, 51-52, 56, 61 are facility (the fee schedule's two PE amounts).
+    pos = re.search(r"\b(?:pos|place of service)\s*(?:code\s*)?(\d{2})\b", low)
+    if pos and pos[1] in ("11", "12", "49", "50", "71", "72"):
         q.facility = False
-    elif _has(low, r"\bfacility\b", r"hospital", r"\bpos (2[1-3]|19)\b", r"\bsnf\b", r"\basc\b"):
+    elif pos and pos[1] in FACILITY_POS:
         q.facility = True
-    q.hospital_outpatient = _has(low, r"outpatient hospital", r"hospital outpatient", r"\bopps\b")
+    elif _has(low, r"non[- ]?facility", r"\boffice\b", r"clinic", r"\bprivate practice"):
+        q.facility = False
+    elif _has(low, r"\bfacility\b", r"hospital", r"\bsnf\b", r"\basc\b", r"nursing facility"):
+        q.facility = True
+    q.hospital_outpatient = _has(
+        low, r"outpatient hospital", r"hospital outpatient", r"\bopps\b"
+    ) or bool(pos and pos[1] in ("19", "22"))
     for payer in COMMERCIAL_PAYERS:
         if re.search(r"\b" + re.escape(payer) + r"\b", low):
             q.commercial_payer = payer
