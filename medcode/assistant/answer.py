@@ -334,9 +334,10 @@ class Writer:
                     if found.get("deletion_date")
                     else ""
                 )
+                verdict = "Not together" if mi == "0" else "Only with a modifier, when documented"
                 out.append(
-                    f"Yes, an NCCI PTP edit in force ({label}) has {c1} as column 1 and {c2} as "
-                    f"column 2, modifier indicator {mi}{deleted} {ref}"
+                    f"{verdict}: an NCCI PTP edit in force ({label}) has {c1} as column 1 and "
+                    f"{c2} as column 2, modifier indicator {mi}{deleted} {ref}"
                 )
                 out.append(f"Indicator {mi} means: {found['modifier_meaning']} {ref}")
                 if found.get("rationale"):
