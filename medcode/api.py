@@ -23,6 +23,10 @@ def _mount_routers() -> None:
 
     api.add_router("/search", search_router)
 
+    from medcode.assistant.api import router as assistant_router
+
+    api.add_router("/assistant", assistant_router)
+
 
 @api.exception_handler(CodeNotFound)
 def _not_found(request: HttpRequest, exc: Exception) -> Any:

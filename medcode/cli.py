@@ -290,6 +290,26 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from medcode.assistant.service import AssistantError, answer_question
+
+    try:
+        result = answer_question(args.question, as_of=args.date, conversation=args.conversation)
+    except AssistantError as exc:
+        if args.json:
+            _print_json({"ok": False, "error": str(exc)})
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(result)
+    else:
+        from medcode.assistant.render import print_answer
+
+        print_answer(result)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.dev:
         from django.core.management import call_command
@@ -433,6 +453,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--relevance", action="store_true", help="run the relevance suite: recall@1 and recall@5"
     )
     find.set_defaults(func=cmd_search)
+
+    ask = commands.add_parser("ask", help="answer a coding question, every fact cited")
+    ask.add_argument("question", help='e.g. "Can I bill G0283 with 97032 on June 1, 2025?"')
+    ask.add_argument(
+        "--date", type=_date, help="date of service (default: in the question, else today)"
+    )
+    ask.add_argument("--conversation", help="the id a previous answer gave, for a follow-up")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(func=cmd_ask)
 
     serve = commands.add_parser("serve", help="run the web app and API (nginx + gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")

@@ -67,6 +67,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
+    # assistant: its Conversation has a nullable user FK (accounts add the middleware).
+    "django.contrib.auth",
     "django.contrib.staticfiles",
     "medcode.releases",
     "medcode.codes",
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "medcode.search",
     # Swagger UI for /api/v1/docs from django-ninja's own static files, not a CDN (issue 8).
     "ninja",
+    "medcode.assistant",
 ]
 
 MIDDLEWARE = [
