@@ -44,7 +44,13 @@ def code(
     system: str | None = None,
     locality: str | None = None,
 ) -> dict[str, Any]:
-    return lookup(code, date or _today(), system=system, locality=locality)
+    answer = lookup(code, date or _today(), system=system, locality=locality)
+    # Metered access (medcode.accounts): the same distinct-code views as the pages; gated
+    # fields become a ``locked`` marker naming the plan that unlocks them.
+    from medcode.accounts.metering import code_access, gate_answer
+    from medcode.codes.lookup import candidate_systems
+
+    return gate_answer(answer, code_access(request, candidate_systems(code)[0]))
 
 
 def _today() -> date:
