@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from medcode.accounts.metering import account_reader
+from medcode.accounts.metering import account_reader, plan_of
 from medcode.accounts.models import ApiKey, Reader
 
 KEY_PREFIX = "mc_"
@@ -84,8 +84,8 @@ def count_request(user: Any) -> Quota:
     reader = account_reader(user)
     today = timezone.now().date()
     with transaction.atomic():
-        locked = Reader.objects.select_for_update().select_related("plan").get(pk=reader.pk)
-        limit = locked.plan.api_requests_per_day
+        locked = Reader.objects.select_for_update().get(pk=reader.pk)
+        limit = plan_of(locked).api_requests_per_day
         used = locked.api_used if locked.api_day == today else 0
         if limit is not None and used >= limit:
             return Quota(limit, used, False)

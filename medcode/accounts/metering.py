@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from medcode.accounts.models import CodeView, GuestAddressDay, Plan, Reader
 
@@ -138,23 +140,99 @@ def unlock_message(access: Access) -> str:
 # --- plans ---------------------------------------------------------------------------------
 
 
+# Plans are a handful of rows read on every metered page: each process keeps them for a
+# minute, so an edit in the admin applies everywhere within that time without a query per page.
+PLAN_CACHE_SECONDS = 60.0
+_plans: dict[str, Any] = {"at": -PLAN_CACHE_SECONDS, "by_id": {}, "by_name": {}}
+
+
+def _plan_table() -> dict[str, Any]:
+    now = time.monotonic()
+    if now - _plans["at"] >= PLAN_CACHE_SECONDS:
+        rows = list(Plan.objects.all())
+        _plans.update(
+            at=now, by_id={p.pk: p for p in rows}, by_name={p.name: p for p in rows}, rows=rows
+        )
+    return _plans
+
+
+def forget_plans() -> None:
+    """Read plans again on next use (after an edit in this process)."""
+    _plans["at"] = -PLAN_CACHE_SECONDS
+
+
+#: The plans metering names; a migration creates them, and they are made again here if gone.
+DEFAULT_PLANS: dict[str, dict[str, Any]] = {
+    "guest": {"label": "Guest", "code_pages": 1, "api_requests_per_day": 100, "rank": 0},
+    "free": {"label": "Free account", "code_pages": 6, "api_requests_per_day": 1000, "rank": 10},
+    "member": {"label": "Member", "code_pages": None, "api_requests_per_day": 50000, "rank": 20},
+}
+
+
 def plan_named(name: str) -> Plan:
-    return Plan.objects.get(name=name)
+    plan = _plan_table()["by_name"].get(name)
+    if plan is None:
+        forget_plans()
+        if name in DEFAULT_PLANS:
+            plan, _ = Plan.objects.get_or_create(name=name, defaults=DEFAULT_PLANS[name])
+        else:
+            plan = Plan.objects.get(name=name)
+    return plan  # type: ignore[no-any-return]
+
+
+def plan_of(reader: Reader) -> Plan:
+    plan = _plan_table()["by_id"].get(reader.plan_id)
+    if plan is None:  # a plan made since the table was read
+        forget_plans()
+        plan = _plan_table()["by_id"].get(reader.plan_id) or reader.plan
+    return plan  # type: ignore[no-any-return]
 
 
 def next_plan(plan: Plan | None) -> Plan | None:
     """The plan a reader on ``plan`` would move to for more access (by rank)."""
     if plan is None:
         return None
-    return (
-        Plan.objects.filter(rank__gt=plan.rank)
-        .exclude(code_pages__isnull=False, code_pages__lte=plan.code_pages or 0)
-        .order_by("rank")
-        .first()
-    )
+    for other in _plan_table()["rows"]:
+        if other.rank <= plan.rank:
+            continue
+        if other.code_pages is None or other.code_pages > (plan.code_pages or 0):
+            return other  # type: ignore[no-any-return]
+    return None
 
 
 # --- readers -------------------------------------------------------------------------------
+
+
+# The hot path reads a reader and the codes it opened in one plain-SQL query: building ORM
+# queries costs more than running them (bench/metering.py).
+_READER_SQL = (
+    "SELECT r.id, r.key, r.plan_id, r.user_id, v.code, v.counted_at"
+    " FROM accounts_reader r LEFT JOIN accounts_codeview v ON v.reader_id = r.id"
+    " WHERE {where}"
+)
+
+
+def _read_reader(where: str, param: Any) -> Reader | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_READER_SQL.format(where=where), [param])
+        found = cursor.fetchall()
+    if not found:
+        return None
+    pk, key, plan_id, user_id = found[0][:4]
+    reader = Reader(id=pk, key=key, plan_id=plan_id, user_id=user_id)
+    reader._views = {  # type: ignore[attr-defined]
+        code: _aware(counted_at) for *_, code, counted_at in found if code is not None
+    }
+    return reader
+
+
+def _aware(value: Any) -> datetime:
+    """A timestamp column as an aware datetime (SQLite returns text, PostgreSQL a datetime)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value  # type: ignore[no-any-return]
 
 
 def account_reader(user: Any) -> Reader:
@@ -162,13 +240,13 @@ def account_reader(user: Any) -> Reader:
     cached = getattr(user, "_medcode_reader", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    reader = Reader.objects.select_related("plan").filter(user=user).first()
+    reader = _read_reader("r.user_id = %s", user.pk)
     if reader is None:
         try:
             with transaction.atomic():
                 reader = Reader.objects.create(user=user, plan=plan_named("free"))
         except IntegrityError:  # made by a concurrent request
-            reader = Reader.objects.select_related("plan").get(user=user)
+            reader = Reader.objects.get(user=user)
     user._medcode_reader = reader
     return reader
 
@@ -182,7 +260,8 @@ def guest_reader(request: HttpRequest) -> Reader | None:
         key = uuid.UUID(value)
     except ValueError:
         return None
-    return Reader.objects.select_related("plan").filter(key=key, user__isnull=True).first()
+    param = Reader._meta.get_field("key").get_db_prep_value(key, connection)
+    return _read_reader("r.key = %s AND r.user_id IS NULL", param)
 
 
 def request_reader(request: HttpRequest, *, create: bool) -> tuple[Reader | None, str]:
@@ -267,9 +346,15 @@ def _take_guest_slot(address: str) -> bool:
 # --- counting ------------------------------------------------------------------------------
 
 
-def counted_codes(reader: Reader, now: Any = None) -> list[str]:
-    """The codes counted against the reader's current period."""
-    since = (now or timezone.now()) - timedelta(days=reader.plan.period_days)
+def counted_codes(reader: Reader, now: Any = None, *, fresh: bool = False) -> list[str]:
+    """The codes counted against the reader's current period.
+
+    Uses the views read with the reader unless ``fresh`` (under the lock, counting again).
+    """
+    since = (now or timezone.now()) - timedelta(days=plan_of(reader).period_days)
+    views = None if fresh else getattr(reader, "_views", None)
+    if views is not None:
+        return [code for code, at in views.items() if at >= since]
     return list(
         CodeView.objects.filter(reader=reader, counted_at__gte=since).values_list(
             "code", flat=True
@@ -279,7 +364,7 @@ def counted_codes(reader: Reader, now: Any = None) -> list[str]:
 
 def open_code(reader: Reader, code: str) -> tuple[bool, int]:
     """Count ``code`` for the reader if the plan allows: (shown in full, codes used)."""
-    plan = reader.plan
+    plan = plan_of(reader)
     if plan.code_pages is None:
         return True, 0
     now = timezone.now()
@@ -288,17 +373,36 @@ def open_code(reader: Reader, code: str) -> tuple[bool, int]:
         return True, len(codes)  # re-opening a code costs nothing
     if len(codes) >= plan.code_pages:
         return False, len(codes)
-    with transaction.atomic():
-        # Lock the reader, then count again: concurrent first views are taken one at a time.
-        Reader.objects.select_for_update().filter(pk=reader.pk).values_list("pk").first()
-        codes = counted_codes(reader, now)
+    since = now - timedelta(days=plan.period_days)
+    ops = connection.ops
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Lock the reader, then count again: concurrent first views are taken one at a time
+        # (FOR UPDATE on PostgreSQL; on SQLite the transaction began IMMEDIATE, holding the
+        # database's write lock already).
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        cursor.execute(f"SELECT id FROM accounts_reader WHERE id = %s{lock}", [reader.pk])
+        cursor.execute(
+            "SELECT code FROM accounts_codeview WHERE reader_id = %s AND counted_at >= %s",
+            [reader.pk, ops.adapt_datetimefield_value(since)],
+        )
+        codes = [found for (found,) in cursor.fetchall()]
         if code in codes:
             return True, len(codes)
-        if len(codes) >= plan.code_pages:
+        if len(codes) >= (plan.code_pages or 0):
             return False, len(codes)
-        # A view from an earlier period counts again from now.
-        CodeView.objects.update_or_create(reader=reader, code=code, defaults={"counted_at": now})
-        return True, len(codes) + 1
+        # Views older than the period count for nothing (a code seen then counts again from
+        # now), so they are dropped: the table stays as small as the plan.
+        cursor.execute(
+            "DELETE FROM accounts_codeview WHERE reader_id = %s AND (counted_at < %s OR code = %s)",
+            [reader.pk, ops.adapt_datetimefield_value(since), code],
+        )
+        cursor.execute(
+            "INSERT INTO accounts_codeview (reader_id, code, counted_at) VALUES (%s, %s, %s)",
+            [reader.pk, code, ops.adapt_datetimefield_value(now)],
+        )
+    if hasattr(reader, "_views"):
+        reader._views[code] = now
+    return True, len(codes) + 1
 
 
 def _signed_in(request: HttpRequest) -> bool:
@@ -309,9 +413,9 @@ def _signed_in(request: HttpRequest) -> bool:
 def code_access(request: HttpRequest, code: str, *, count: bool = True) -> Access:
     """What the request may see of ``code``; with ``count`` a first view is counted."""
     current = mode()
-    signed_in = _signed_in(request)
     if current == "open":
-        return Access(current, True, signed_in=signed_in)
+        return Access(current, True)
+    signed_in = _signed_in(request)
     if current == "members":
         if signed_in:
             return Access(current, True, signed_in=True)
@@ -325,19 +429,14 @@ def code_access(request: HttpRequest, code: str, *, count: bool = True) -> Acces
             )
         # Not counting (an htmx part of a page) and no guest yet: nothing opened.
         return Access(current, False, guest, 0, "no-views", False, next_plan(guest))
+    plan = plan_of(reader)
     if count:
         full, used = open_code(reader, code)
     else:
-        codes = counted_codes(reader) if reader.plan.code_pages is not None else []
-        full, used = (reader.plan.code_pages is None or code in codes), len(codes)
+        codes = counted_codes(reader) if plan.code_pages is not None else []
+        full, used = (plan.code_pages is None or code in codes), len(codes)
     return Access(
-        current,
-        full,
-        reader.plan,
-        used,
-        "" if full else "no-views",
-        signed_in,
-        next_plan(reader.plan),
+        current, full, plan, used, "" if full else "no-views", signed_in, next_plan(plan)
     )
 
 

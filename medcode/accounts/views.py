@@ -20,19 +20,20 @@ from medcode.accounts.models import ApiKey
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     reader = metering.account_reader(request.user)
-    used = len(metering.counted_codes(reader)) if reader.plan.code_pages is not None else 0
-    left = None if reader.plan.code_pages is None else max(0, reader.plan.code_pages - used)
+    plan = metering.plan_of(reader)
+    used = len(metering.counted_codes(reader)) if plan.code_pages is not None else 0
+    left = None if plan.code_pages is None else max(0, plan.code_pages - used)
     new_key = request.session.pop("medcode_new_api_key", None)
     return render(
         request,
         "accounts/profile.html",
         {
             "reader": reader,
-            "plan": reader.plan,
+            "plan": plan,
             "used": used,
             "views_left": left,
             "access_mode": metering.mode(),
-            "next_plan": metering.next_plan(reader.plan),
+            "next_plan": metering.next_plan(plan),
             "roles": roles.roles_of(request.user),
             "keys": ApiKey.objects.filter(user=request.user).order_by("-created"),
             "new_key": new_key,
