@@ -302,7 +302,9 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     roles = f", roles {', '.join(args.role)}" if args.role else ""
     print(f"created {user.email} (plan {args.plan}{roles})")
     if password is None:
-        print("no password set: the person sets one with 'Forgot your password?' on /accounts/login/")
+        print(
+            "no password set: the person sets one with 'Forgot your password?' on /accounts/login/"
+        )
     return 0
 
 

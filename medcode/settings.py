@@ -125,7 +125,10 @@ for _app in [
     if _app not in INSTALLED_APPS:
         INSTALLED_APPS.append(_app)
 for _before, _middleware in [
-    ("django.middleware.common.CommonMiddleware", "django.contrib.sessions.middleware.SessionMiddleware"),
+    (
+        "django.middleware.common.CommonMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+    ),
 ]:
     if _middleware not in MIDDLEWARE:
         MIDDLEWARE.insert(MIDDLEWARE.index(_before), _middleware)

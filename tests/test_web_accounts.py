@@ -24,8 +24,23 @@ pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
 DAY = "2026-01-15"
 # Codes the real files price and edit on the date; each is a distinct code page.
-CODES = ["97110", "97014", "97112", "97116", "97140", "97530", "97535", "97750", "99213",
-         "99214", "27447", "G0283", "97161", "97162", "97163"]
+CODES = [
+    "97110",
+    "97014",
+    "97112",
+    "97116",
+    "97140",
+    "97530",
+    "97535",
+    "97750",
+    "99213",
+    "99214",
+    "27447",
+    "G0283",
+    "97161",
+    "97162",
+    "97163",
+]
 PASSWORD = "a long browser passphrase 31"
 CAP = 3
 

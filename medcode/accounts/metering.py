@@ -356,9 +356,7 @@ def counted_codes(reader: Reader, now: Any = None, *, fresh: bool = False) -> li
     if views is not None:
         return [code for code, at in views.items() if at >= since]
     return list(
-        CodeView.objects.filter(reader=reader, counted_at__gte=since).values_list(
-            "code", flat=True
-        )
+        CodeView.objects.filter(reader=reader, counted_at__gte=since).values_list("code", flat=True)
     )
 
 
@@ -435,9 +433,7 @@ def code_access(request: HttpRequest, code: str, *, count: bool = True) -> Acces
     else:
         codes = counted_codes(reader) if plan.code_pages is not None else []
         full, used = (plan.code_pages is None or code in codes), len(codes)
-    return Access(
-        current, full, plan, used, "" if full else "no-views", signed_in, next_plan(plan)
-    )
+    return Access(current, full, plan, used, "" if full else "no-views", signed_in, next_plan(plan))
 
 
 def gate_answer(answer: dict[str, Any], access: Access) -> dict[str, Any]:
@@ -465,4 +461,3 @@ def merge_guest_into(request: HttpRequest, user: Any) -> None:
             if v.code not in have
         ]
     )
-

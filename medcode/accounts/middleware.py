@@ -53,11 +53,11 @@ class AccessMiddleware:
             refused = self._members_only(request)
             if refused is not None:
                 return refused
-        response = self.get_response(request)
-        metering.set_guest_cookie(request, response)
+        answer = self.get_response(request)
+        metering.set_guest_cookie(request, answer)
         if quota is not None:
-            _quota_headers(response, quota)
-        return response
+            _quota_headers(answer, quota)
+        return answer
 
     def _members_only(self, request: HttpRequest) -> HttpResponseBase | None:
         path = request.path

@@ -6,9 +6,12 @@ Sign-up, verification, log-in, password reset and change are django-allauth's vi
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -35,7 +38,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "access_mode": metering.mode(),
             "next_plan": metering.next_plan(plan),
             "roles": roles.roles_of(request.user),
-            "keys": ApiKey.objects.filter(user=request.user).order_by("-created"),
+            "keys": ApiKey.objects.filter(user=cast(User, request.user)).order_by("-created"),
             "new_key": new_key,
         },
     )
@@ -69,6 +72,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         else:
             logout(request)
             user.delete()
-            messages.success(request, "Your account and everything medcode kept about it are deleted.")
+            messages.success(
+                request, "Your account and everything medcode kept about it are deleted."
+            )
             return redirect("/")
     return render(request, "accounts/delete.html", {"error": error}, status=400 if error else 200)

@@ -56,7 +56,9 @@ def test_a_guest_without_a_key_gets_locked_markers_naming_the_free_plan(codes: l
     second = guest.get(f"/api/v1/codes/{codes[1]}", {"date": DAY}).json()
 
     assert "locked" not in str(first)
-    gated = [name for name, value in second.items() if isinstance(value, dict) and value.get("locked")]
+    gated = [
+        name for name, value in second.items() if isinstance(value, dict) and value.get("locked")
+    ]
     assert {"history", "coverage", "ptp", "mue", "add_on", "modifiers"} <= set(gated)
     assert second["history"]["plan"] == "free"
 

@@ -46,8 +46,16 @@ def test_the_default_plans_and_roles_exist() -> None:
 
 def test_an_operator_creates_a_member_with_a_role(capsys: Any) -> None:
     code, out, _ = run(
-        ["user", "create", "boss@clinic.example", "--plan", "member", "--role", "employer",
-         "--password-stdin"],
+        [
+            "user",
+            "create",
+            "boss@clinic.example",
+            "--plan",
+            "member",
+            "--role",
+            "employer",
+            "--password-stdin",
+        ],
         capsys,
         stdin=PASSWORD + "\n",
     )
@@ -61,8 +69,11 @@ def test_an_operator_creates_a_member_with_a_role(capsys: Any) -> None:
 
 
 def test_an_administrator_reaches_the_admin_and_others_do_not(capsys: Any, settings: Any) -> None:
-    run(["user", "create", "root@clinic.example", "--role", "admin", "--password-stdin"],
-        capsys, stdin=PASSWORD + "\n")
+    run(
+        ["user", "create", "root@clinic.example", "--role", "admin", "--password-stdin"],
+        capsys,
+        stdin=PASSWORD + "\n",
+    )
     account("plain@clinic.example")
     admin = client()
     admin.login(username=User.objects.get(email="root@clinic.example").username, password=PASSWORD)

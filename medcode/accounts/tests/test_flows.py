@@ -70,7 +70,9 @@ def test_signing_up_with_a_taken_address_tells_nothing_new(inbox: Inbox) -> None
 def test_password_reset_looks_the_same_for_unknown_addresses_and_works(inbox: Inbox) -> None:
     account("known@example.org")
 
-    unknown = client().post("/accounts/password/reset/", {"email": "nobody@example.org"}, follow=True)
+    unknown = client().post(
+        "/accounts/password/reset/", {"email": "nobody@example.org"}, follow=True
+    )
     known = client().post("/accounts/password/reset/", {"email": "known@example.org"}, follow=True)
 
     assert text_of(unknown.content.decode()) == text_of(known.content.decode())
@@ -87,7 +89,11 @@ def test_a_person_changes_the_password(settings: Any) -> None:
 
     c.post(
         "/accounts/password/change/",
-        {"oldpassword": PASSWORD, "password1": "brand new phrase 99", "password2": "brand new phrase 99"},
+        {
+            "oldpassword": PASSWORD,
+            "password1": "brand new phrase 99",
+            "password2": "brand new phrase 99",
+        },
     )
 
     user = User.objects.get(email="change@example.org")
@@ -118,7 +124,11 @@ def test_failed_log_ins_for_one_account_are_rate_limited(settings: Any) -> None:
     c = client("192.0.2.30")
 
     said = [
-        text_of(c.post("/accounts/login/", {"login": "target@example.org", "password": "guess"}).content.decode())
+        text_of(
+            c.post(
+                "/accounts/login/", {"login": "target@example.org", "password": "guess"}
+            ).content.decode()
+        )
         for _ in range(6)
     ]
     right = c.post("/accounts/login/", {"login": "target@example.org", "password": PASSWORD})

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from medcode.accounts.models import CodeView, GuestAddressDay, Reader
 from medcode.accounts.tests.fixtures import (
+    CODES,
     PASSWORD,
     account,
     client,
@@ -154,14 +155,8 @@ def test_open_access_meters_nothing(tmp_path: Path) -> None:
     load_codes(tmp_path)  # MEDCODE_ACCESS stays "open" (the suite's default)
     guest = client()
 
-    assert all([is_full(page(guest, code)[1]) for code in CODES_OPENED(3)])
+    assert all([is_full(page(guest, code)[1]) for code in CODES[:3]])
     assert Reader.objects.count() == 0
-
-
-def CODES_OPENED(n: int) -> list[str]:  # noqa: N802
-    from medcode.accounts.tests.fixtures import CODES
-
-    return CODES[:n]
 
 
 def test_members_mode_sends_a_visitor_to_log_in(codes: list[str], settings: object) -> None:
