@@ -111,6 +111,8 @@ def test_guest_registers_verifies_reads_five_more_and_hits_the_address_cap(
     assert "Register to view content" in gated.inner_text()
     assert "relative value units" in gated.inner_text()
     assert tab.locator("#description").is_visible()  # the descriptor stays open
+    # 97014's badge would say Medicare wants G0283: that is gated too.
+    assert "Medicare" not in tab.get_by_test_id("status").inner_text()
     ld = tab.locator("script[type='application/ld+json']").inner_text()
     assert '"isAccessibleForFree": false' in ld
 

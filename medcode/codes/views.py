@@ -143,6 +143,8 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         context["icd_source"] = labels.get("icd10cm") or labels.get("icd10pcs")
     access = context["access"] = code_access(request, stored)
     if not access.full:
+        # The badge would tell the gated Medicare status; show the code's own status only.
+        context["badge"] = _badge({**info, "fees": None, "crosswalks": []})
         return render(request, "codes/code.html", context)
     day = context["date_param"]
     history = info.get("history") or {}
