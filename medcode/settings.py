@@ -144,6 +144,7 @@ for _middleware in [
 for _processor in [
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
+    "medcode.accounts.context.access",
 ]:
     if _processor not in TEMPLATES[0]["OPTIONS"]["context_processors"]:  # type: ignore[index]
         TEMPLATES[0]["OPTIONS"]["context_processors"].append(_processor)  # type: ignore[index]

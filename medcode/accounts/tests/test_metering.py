@@ -169,3 +169,12 @@ def test_members_mode_sends_a_visitor_to_log_in(codes: list[str], settings: obje
     assert response["Location"].startswith("/accounts/login/?next=/codes/")
     assert api.status_code == 401
     assert is_full(page(logged_in("staff@clinic.example"), codes[0])[1])
+
+
+def test_an_open_copy_offers_no_registration(tmp_path: Path) -> None:
+    load_codes(tmp_path)
+
+    html = page(client(), CODES[0])[1]
+
+    assert 'href="/accounts/signup/"' not in html
+    assert "views left" not in html
