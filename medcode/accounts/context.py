@@ -1,4 +1,4 @@
-"""Template context: the access mode, so the page frame offers log-in only where it means something."""
+"""Template context: the access mode, so the frame offers log-in only where it means something."""
 
 from __future__ import annotations
 
