@@ -75,7 +75,13 @@ def code(
         as_of = parse_as_of(date) if date and date.strip() else _today()
     except BadDate as exc:
         raise MalformedCode(str(exc)) from None
-    return lookup(code, as_of, system=system, locality=locality)
+    answer = lookup(code, as_of, system=system, locality=locality)
+    # Metered access (medcode.accounts): the same distinct-code views as the pages; gated
+    # fields become a ``locked`` marker naming the plan that unlocks them.
+    from medcode.accounts.metering import code_access, gate_answer
+    from medcode.codes.lookup import candidate_systems
+
+    return gate_answer(answer, code_access(request, candidate_systems(code)[0]))
 
 
 def _today() -> date:

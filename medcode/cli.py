@@ -349,6 +349,93 @@ EXIT_CODES = """exit codes:
   3  internal error: a bug in medcode (MEDCODE_TRACEBACK=1 prints the traceback)"""
 
 
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from medcode.accounts.operators import OperatorError, create_user
+
+    password = _read_password(args.password_stdin)
+    try:
+        user = create_user(args.email, password=password, plan=args.plan, role_names=args.role)
+    except (OperatorError, ValueError) as exc:
+        print(f"medcode user create: {exc}", file=sys.stderr)
+        return 2
+    roles = f", roles {', '.join(args.role)}" if args.role else ""
+    print(f"created {user.email} (plan {args.plan}{roles})")
+    if password is None:
+        print(
+            "no password set: the person sets one with 'Forgot your password?' on /accounts/login/"
+        )
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n") or None
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    first = getpass.getpass("Password (empty for none): ")
+    if first and getpass.getpass("Password again: ") != first:
+        raise SystemExit("medcode user create: the passwords differ")
+    return first or None
+
+
+def cmd_user_plan(args: argparse.Namespace) -> int:
+    from medcode.accounts.operators import OperatorError, set_plan
+
+    try:
+        user = set_plan(args.email, args.plan)
+    except OperatorError as exc:
+        print(f"medcode user plan: {exc}", file=sys.stderr)
+        return 2
+    print(f"{user.email} is now on the {args.plan} plan")
+    return 0
+
+
+def cmd_apikey_create(args: argparse.Namespace) -> int:
+    from medcode.accounts.operators import OperatorError, create_api_key
+
+    try:
+        row, key = create_api_key(args.email, args.name or "")
+    except OperatorError as exc:
+        print(f"medcode apikey create: {exc}", file=sys.stderr)
+        return 2
+    print(key)
+    print(f"API key {row.prefix} for {row.user.email}: shown once, keep it now", file=sys.stderr)
+    return 0
+
+
+def _add_account_commands(commands: Any) -> None:
+    # accounts (issue 10): operators make accounts, set plans and issue API keys.
+    user = commands.add_parser("user", help="create accounts and set their plan")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    create = user_commands.add_parser("create", help="create an account with a verified email")
+    create.add_argument("email", metavar="EMAIL")
+    create.add_argument("--plan", default="free", help="guest, free, member... (default free)")
+    create.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        choices=["editor", "consultant", "employer", "admin"],
+        help="a staff role (repeatable); admin opens the Django admin",
+    )
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    create.set_defaults(func=cmd_user_create)
+    plan = user_commands.add_parser("plan", help="move an account to another plan")
+    plan.add_argument("email", metavar="EMAIL")
+    plan.add_argument("plan", metavar="PLAN")
+    plan.set_defaults(func=cmd_user_plan)
+
+    apikey = commands.add_parser("apikey", help="issue API keys")
+    apikey_commands = apikey.add_subparsers(dest="apikey_command", required=True, metavar="ACTION")
+    key = apikey_commands.add_parser("create", help="a new API key (printed once) for an account")
+    key.add_argument("email", metavar="EMAIL")
+    key.add_argument("--name", help="a name to tell the key apart")
+    key.set_defaults(func=cmd_apikey_create)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medcode",
@@ -484,6 +571,8 @@ def build_parser() -> argparse.ArgumentParser:
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+
+    _add_account_commands(commands)
     return parser
 
 

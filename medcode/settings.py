@@ -185,3 +185,109 @@ if MEDCODE_ENV == "production":
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 elif MEDCODE_ENV != "local":
     raise ValueError(f"MEDCODE_ENV: expected local or production, got {MEDCODE_ENV!r}")
+# --- accounts, plans and metered access (issue 10; medcode/accounts) ------------------------
+# Django's own User (email as the identity through django-allauth); roles are auth Groups
+# (medcode.accounts.roles). Kept in one block so other settings edits merge cleanly.
+import dj_email_url  # noqa: E402
+
+for _app in [
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "medcode.accounts",  # before allauth, so our templates override its layout
+    "allauth",
+    "allauth.account",
+]:
+    if _app not in INSTALLED_APPS:
+        INSTALLED_APPS.append(_app)
+for _before, _middleware in [
+    (
+        "django.middleware.common.CommonMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+    ),
+]:
+    if _middleware not in MIDDLEWARE:
+        MIDDLEWARE.insert(MIDDLEWARE.index(_before), _middleware)
+for _middleware in [
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # API keys (Authorization: Bearer), daily quotas, and MEDCODE_ACCESS=members.
+    "medcode.accounts.middleware.AccessMiddleware",
+]:
+    if _middleware not in MIDDLEWARE:
+        MIDDLEWARE.append(_middleware)
+for _processor in [
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "medcode.accounts.context.access",
+]:
+    if _processor not in TEMPLATES[0]["OPTIONS"]["context_processors"]:  # type: ignore[index]
+        TEMPLATES[0]["OPTIONS"]["context_processors"].append(_processor)  # type: ignore[index]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# metered (guests 1 code page, free accounts 1 + 5, members all), members (log in for
+# everything) or open (no accounts needed: a clinic's internal copy).
+MEDCODE_ACCESS = os.environ.get("MEDCODE_ACCESS", "metered")
+if MEDCODE_ACCESS not in ("metered", "members", "open"):
+    raise ValueError(f"MEDCODE_ACCESS: expected metered, members or open, got {MEDCODE_ACCESS!r}")
+# New guest identities one client address may create per day (cleared cookies); accounts
+# that log in are never held to it, so an office behind one address keeps working.
+MEDCODE_GUESTS_PER_ADDRESS = int(os.environ.get("MEDCODE_GUESTS_PER_ADDRESS", "10"))
+# Django admin for staff, at a path of the operator's choosing.
+MEDCODE_ADMIN_PATH = os.environ.get("MEDCODE_ADMIN_PATH", "admin/").strip("/") + "/"
+# How many proxies in front append to X-Forwarded-For; 0 trusts no forwarded address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("MEDCODE_TRUSTED_PROXY_COUNT", "0"))
+
+# Mail: one EMAIL_URL (smtp://user:password@host:587/?tls=True); without it mail is written
+# to the server's log, so a newcomer can still follow a verification link.
+if os.environ.get("EMAIL_URL"):
+    vars().update(dj_email_url.parse(os.environ["EMAIL_URL"]))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("MEDCODE_MAIL_FROM", "medcode <medcode@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[medcode] "
+# Per address loose enough for an office behind one address, per account (key) strict.
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("MEDCODE_LOGIN_RATE", "120/m/ip"),
+    "login_failed": "20/m/ip,5/300s/key",
+    "signup": "10/m/ip",
+    "reset_password": "10/m/ip,3/m/key",
+}
+LOGIN_REDIRECT_URL = "/accounts/profile/"
+LOGIN_URL = "/accounts/login/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Behind HTTPS (MEDCODE_HTTPS=1) cookies are Secure; they are HttpOnly either way (the CSRF
+# cookie stays readable for htmx forms only through the page's token).
+if os.environ.get("MEDCODE_HTTPS") == "1":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib import admin
 from django.urls import include, path
 
 from medcode.api import api
@@ -10,4 +12,8 @@ urlpatterns = [
     path("", include("medcode.search.urls")),
     path("", include("medcode.claims.urls")),
     path("", include("medcode.assistant.urls")),
+    # accounts (issue 10): allauth's flows and the profile under /accounts/; the admin for
+    # staff at the path MEDCODE_ADMIN_PATH names.
+    path("", include("medcode.accounts.urls")),
+    path(settings.MEDCODE_ADMIN_PATH, admin.site.urls),
 ]

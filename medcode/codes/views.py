@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from medcode.accounts.metering import code_access
 from medcode.codes import facts as hcpcs_facts
 from medcode.codes import fragments
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
@@ -151,15 +152,22 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         "plain_html": _markdown(stored),
         "badge": _badge(info),
     }
-    day = context["date_param"]
-    history = info.get("history") or {}
-    context["history_html"] = fragments.history_items(history.get("events", []))
-    context["history_checked"] = fragments.labels(history.get("releases_checked", []))
+    # Metered access (medcode.accounts): a first view of the code counts against the
+    # reader's plan; without one, the gated sections are not built at all.
     if info["system"] == "ICD-10-CM":
         context["notes_html"] = fragments.note_groups(_icd_notes(info), info["code"])
     if info["system"] in ("ICD-10-CM", "ICD-10-PCS"):
         labels = context["labels"]
         context["icd_source"] = labels.get("icd10cm") or labels.get("icd10pcs")
+    access = context["access"] = code_access(request, stored)
+    if not access.full:
+        # The badge would tell the gated Medicare status; show the code's own status only.
+        context["badge"] = _badge({**info, "fees": None, "crosswalks": []})
+        return render(request, "codes/code.html", context)
+    day = context["date_param"]
+    history = info.get("history") or {}
+    context["history_html"] = fragments.history_items(history.get("events", []))
+    context["history_checked"] = fragments.labels(history.get("releases_checked", []))
     if info["system"] in ("HCPCS", "CPT"):
         chart = request.GET.get("chart") == "1"
         context.update(_fee_context(request, stored, snap, chart=chart))
@@ -179,6 +187,16 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         context["mue_html"] = fragments.mue_rows(info.get("mue") or {}, stored)
     context["ncd_lists"] = _ncd_lists(info, snap, context["date_param"])
     return render(request, "codes/code.html", context)
+
+
+def _locked(request: HttpRequest, stored: str) -> HttpResponse:
+    """A part of a code page the reader has no view of (the page itself counts views)."""
+    return _problem(
+        request,
+        403,
+        "Register to view content",
+        f"Open the code page of {stored} first: this part of it counts as a code page view.",
+    )
 
 
 def _choose(request: HttpRequest, stored: str, as_of: date, info: dict[str, Any]) -> HttpResponse:
@@ -339,6 +357,8 @@ def fees_partial(request: HttpRequest, code: str) -> HttpResponse:
         stored, _ = candidate_systems(code)
     except (BadRequest, MalformedCode) as exc:
         return _problem(request, 400, "Not a code", str(exc))
+    if not code_access(request, stored, count=False).full:
+        return _locked(request, stored)
     snap = Snapshot(as_of)
     chart = request.GET.get("chart") == "1"
     context = _fee_context(request, stored, snap, chart=chart)
@@ -450,6 +470,8 @@ def edits_partial(request: HttpRequest, code: str) -> HttpResponse:
         stored, _ = candidate_systems(code)
     except (BadRequest, MalformedCode) as exc:
         return _problem(request, 400, "Not a code", str(exc))
+    if not code_access(request, stored, count=False).full:
+        return _locked(request, stored)
     snap = Snapshot(as_of)
     context = _ptp_context(request, stored, snap, None)
     if context["ptp"] is None:
