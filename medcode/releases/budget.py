@@ -15,12 +15,10 @@ the CLI with exit status 3. Budgets nest: an inner one never extends the outer d
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -124,17 +122,3 @@ def _stopped(exc: OperationalError) -> bool:
     if getattr(cause, "sqlstate", None) == "57014":  # query_canceled
         return True
     return "interrupted" in str(exc)
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def within_budget(func: F) -> F:
-    """Decorate a function (a look-up, a view) to run within the look-up budget."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with time_budget():
-            return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
