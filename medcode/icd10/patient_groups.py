@@ -102,7 +102,7 @@ class PatientGroups:
 
     def _read_chapters(self) -> None:
         self._chapters_read = True
-        for chapter in _rows(_CHAPTERS, [self.release_id]):
+        for chapter in _rows(_CHAPTERS, [self.release_id, "%records%"]):
             number = chapter["code"]
             notes = _notes(chapter)
             for text in _texts(notes, "notes"):
@@ -176,7 +176,7 @@ _CHAPTERS = (
     "WHERE release_id = %s AND parent_code = '' AND kind = 'chapter' "
     # Only the chapters whose notes speak of records (maternal, newborn) matter; their notes
     # are the only ones parsed.
-    "AND notes_json LIKE '%%records%%'"
+    "AND LOWER(notes_json) LIKE %s"
 )
 _CATEGORY = (
     f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
