@@ -117,8 +117,14 @@ def test_pat004_does_not_fire_for_the_same_sex_unknown_sex_or_both_sex_blocks(
     assert rules(claim(["C50.911"], "M")) == []
 
 
-def test_no_tabular_list_loaded_means_no_patient_findings(db: None) -> None:
-    assert rules(claim(["O80"], "M", "1991-06-01")) == []
+def test_no_tabular_list_loaded_means_no_patient_findings_and_a_note(db: None) -> None:
+    result = check_claim(parse_claim(claim(["O80"], "M", "1991-06-01")))
+
+    assert not [f for f in result["findings"] if f["rule"].startswith("PAT")]
+    assert [n for n in result["notes"] if "did not run" in n] == [
+        "No ICD-10-CM Tabular List is loaded: the diagnosis-patient checks PAT001, PAT002, "
+        "PAT003, PAT004 did not run."
+    ]
 
 
 def test_a_claim_without_the_patient_says_once_which_checks_did_not_run(tabular: int) -> None:
