@@ -4,6 +4,8 @@ and, for payment, the hand-written fee schedule of test_payment.py."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.test import Client
 from medcode.claims.checker import check_claim
 from medcode.claims.claim import ClaimError, parse_claim
 from medcode.claims.formats import read_claims
+from medcode.claims.formats.findings_csv import findings_csv
 from medcode.claims.tests.test_payment import FIXTURES as FEE_FIXTURES
 from medcode.claims.tests.test_payment import expected
 from medcode.icd10.patient_groups import FEMALE, MALE, MATERNITY, NEWBORN, read_groups
@@ -155,6 +158,10 @@ def test_a_maternity_error_puts_the_lines_pointing_at_it_at_risk(tabular: int) -
     assert (delivery["expected_payment"], delivery["at_risk"]) == (0.0, fee)
     assert delivery["at_risk_rules"] == ["PAT001"]
     assert result["total_expected_payment"] == fee and result["total_at_risk"] == fee
+    rows = list(csv.DictReader(io.StringIO(findings_csv({"claims": [result]}))))
+    [row] = [r for r in rows if r["rule"] == "PAT001"]
+    assert row["at_risk"] == f"{fee:.2f}" and row["total_at_risk"] == f"{fee:.2f}"
+    assert (row["patient_sex"], row["patient_birth_date"]) == ("M", "1991-06-01")
 
 
 @pytest.mark.parametrize(
