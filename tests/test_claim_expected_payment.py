@@ -193,6 +193,7 @@ def test_the_api_text_and_csv_show_the_expected_payment(full_load: list[Outcome]
     row = dict(zip(header, rows[0], strict=True))
     assert Decimal(row["total_expected_payment"]) == Decimal(str(fee("93306")))
     assert Decimal(row["total_at_risk"]) == Decimal(str(fee("93307")))
+    assert row["rule"] == "PTP001" and Decimal(row["at_risk"]) == Decimal(str(fee("93307")))
     assert findings_csv({"claims": [api]}) == as_csv.content.decode()
 
 

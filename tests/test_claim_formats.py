@@ -97,7 +97,7 @@ def test_the_cli_findings_csv_lists_every_claim(full_load: list[Outcome], capsys
     rows = capsys.readouterr().out.splitlines()
     assert code == 1  # c1 has errors
     assert rows[0] == (
-        "claim_id,rule,severity,lines,message,fix,dataset,release,detail,total_allowed,"
+        "claim_id,rule,severity,lines,message,fix,dataset,release,detail,at_risk,total_allowed,"
         "total_expected_payment,total_at_risk,patient_sex,patient_birth_date"
     )
     assert {row.split(",")[0] for row in rows[1:]} == {"c1", "c2", "c3"}

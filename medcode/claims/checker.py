@@ -55,6 +55,11 @@ def check_claim(
     skipped = _skipped_patient_checks(claim)
     if skipped:
         notes.append(skipped)
+    elif claim.diagnoses and ctx.patient_groups() is None:
+        notes.append(
+            "No ICD-10-CM Tabular List is loaded: the diagnosis-patient checks "
+            f"{', '.join(NEEDS)} did not run."
+        )
     if limit_note:
         notes.append(limit_note)
     return {

@@ -102,7 +102,7 @@ class PatientGroups:
 
     def _read_chapters(self) -> None:
         self._chapters_read = True
-        for chapter in _rows(_CHAPTERS, [self.release_id]):
+        for chapter in _rows(_CHAPTERS, [self.release_id, "%records%"]):
             number = chapter["code"]
             notes = _notes(chapter)
             for text in _texts(notes, "notes"):
@@ -135,7 +135,7 @@ class PatientGroups:
         if block is not None and block.group in (FEMALE, MALE):
             found.append(block)
         if number == self.newborn_chapter:
-            why = _newborn_only(row, None) or (
+            why = _newborn_only(row) or (
                 block if block is not None and block.group == NEWBORN else None
             )
             if why is not None:
@@ -165,7 +165,7 @@ class PatientGroups:
             found: dict[str, Why | None] = {p: None for p in missing}
             sql = _BELOW.format(marks=", ".join(["%s"] * len(missing)))
             for row in _rows(sql, [self.release_id, *missing]):
-                found[row["code_nodot"]] = _newborn_only(row, None)
+                found[row["code_nodot"]] = _newborn_only(row)
             self._prefixes.update(found)
         return [why for p in wanted if (why := self._prefixes[p]) is not None]
 
@@ -176,7 +176,7 @@ _CHAPTERS = (
     "WHERE release_id = %s AND parent_code = '' AND kind = 'chapter' "
     # Only the chapters whose notes speak of records (maternal, newborn) matter; their notes
     # are the only ones parsed.
-    "AND notes_json LIKE '%%records%%'"
+    "AND LOWER(notes_json) LIKE %s"
 )
 _CATEGORY = (
     f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
@@ -216,15 +216,14 @@ def read_groups(release_id: int) -> PatientGroups:
     return PatientGroups(release_id)
 
 
-def _newborn_only(entry: dict[str, Any], section: dict[str, Any] | None) -> Why | None:
-    """Why the classification limits the entry to the newborn period, or None when it does not."""
+def _newborn_only(entry: dict[str, Any]) -> Why | None:
+    """Why the classification limits the entry to the newborn period, or None when it does not.
+
+    (A block whose title says transitory is read in ``PatientGroups._section``.)
+    """
     for text in _texts(_notes(entry), "excludes1", "excludes2"):
         if _OLDER_ELSEWHERE.search(text):
             return Why(NEWBORN, entry["code"], entry["title"], f"excludes: {text}")
     if _TRANSITORY.search(entry["title"]):
         return Why(NEWBORN, entry["code"], entry["title"], "the title: transitory")
-    if section is not None and _TRANSITORY.search(section["title"]):
-        return Why(
-            NEWBORN, f"section {section['code']}", section["title"], "the block's title: transitory"
-        )
     return None

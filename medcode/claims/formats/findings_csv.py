@@ -4,7 +4,7 @@ A claim without findings still gets one row (severity ``none``), so every claim 
 accounted for and a filter on severity shows the clean ones. ``total_allowed`` (Medicare's
 expected allowed amount for the claim), ``total_expected_payment`` and ``total_at_risk``
 (what the findings leave of it, and the rest) and the patient's sex and birth date repeat on
-each of the claim's rows.
+each of the claim's rows; ``at_risk`` is what the row's finding puts at risk.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ COLUMNS = (
     "dataset",
     "release",
     "detail",
+    "at_risk",
     "total_allowed",
     "total_expected_payment",
     "total_at_risk",
@@ -47,7 +48,7 @@ def finding_rows(claims: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
         ]
         claim_id = _safe(str(claim["id"]))
         if not claim["findings"]:
-            yield [claim_id, "", "none", "", "no findings", "", "", "", "", *totals]
+            yield [claim_id, "", "none", "", "no findings", "", "", "", "", "", *totals]
         for finding in claim["findings"]:
             source = finding.get("source") or {}
             yield [
@@ -60,6 +61,7 @@ def finding_rows(claims: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
                 source.get("dataset") or "",
                 source.get("release") or "",
                 _safe(source.get("detail") or ""),
+                _money(_finding_at_risk(claim, finding)),
                 *totals,
             ]
 
@@ -76,6 +78,20 @@ def findings_csv(result: dict[str, Any]) -> str:
     out = io.StringIO()
     write_findings(out, result["claims"])
     return out.getvalue()
+
+
+def _finding_at_risk(claim: dict[str, Any], finding: dict[str, Any]) -> float | None:
+    """What the finding puts at risk: the at-risk amounts of its lines (every line when it
+    names none) that list its rule. A line two findings put at risk counts in both rows."""
+    named = set(finding["lines"])
+    amounts = [
+        line["at_risk"]
+        for line in claim.get("lines", [])
+        if finding["rule"] in line.get("at_risk_rules", ())
+        and (not named or line["line"] in named)
+        and line.get("at_risk") is not None
+    ]
+    return round(sum(amounts), 2) if amounts else None
 
 
 def _money(amount: float | None) -> str:

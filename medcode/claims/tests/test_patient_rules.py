@@ -4,6 +4,8 @@ and, for payment, the hand-written fee schedule of test_payment.py."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.test import Client
 from medcode.claims.checker import check_claim
 from medcode.claims.claim import ClaimError, parse_claim
 from medcode.claims.formats import read_claims
+from medcode.claims.formats.findings_csv import findings_csv
 from medcode.claims.tests.test_payment import FIXTURES as FEE_FIXTURES
 from medcode.claims.tests.test_payment import expected
 from medcode.icd10.patient_groups import FEMALE, MALE, MATERNITY, NEWBORN, read_groups
@@ -117,8 +120,14 @@ def test_pat004_does_not_fire_for_the_same_sex_unknown_sex_or_both_sex_blocks(
     assert rules(claim(["C50.911"], "M")) == []
 
 
-def test_no_tabular_list_loaded_means_no_patient_findings(db: None) -> None:
-    assert rules(claim(["O80"], "M", "1991-06-01")) == []
+def test_no_tabular_list_loaded_means_no_patient_findings_and_a_note(db: None) -> None:
+    result = check_claim(parse_claim(claim(["O80"], "M", "1991-06-01")))
+
+    assert not [f for f in result["findings"] if f["rule"].startswith("PAT")]
+    assert [n for n in result["notes"] if "did not run" in n] == [
+        "No ICD-10-CM Tabular List is loaded: the diagnosis-patient checks PAT001, PAT002, "
+        "PAT003, PAT004 did not run."
+    ]
 
 
 def test_a_claim_without_the_patient_says_once_which_checks_did_not_run(tabular: int) -> None:
@@ -149,6 +158,10 @@ def test_a_maternity_error_puts_the_lines_pointing_at_it_at_risk(tabular: int) -
     assert (delivery["expected_payment"], delivery["at_risk"]) == (0.0, fee)
     assert delivery["at_risk_rules"] == ["PAT001"]
     assert result["total_expected_payment"] == fee and result["total_at_risk"] == fee
+    rows = list(csv.DictReader(io.StringIO(findings_csv({"claims": [result]}))))
+    [row] = [r for r in rows if r["rule"] == "PAT001"]
+    assert row["at_risk"] == f"{fee:.2f}" and row["total_at_risk"] == f"{fee:.2f}"
+    assert (row["patient_sex"], row["patient_birth_date"]) == ("M", "1991-06-01")
 
 
 @pytest.mark.parametrize(
