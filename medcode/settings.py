@@ -284,10 +284,7 @@ LOGIN_URL = "/accounts/login/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# Behind HTTPS (MEDCODE_HTTPS=1) cookies are Secure; they are HttpOnly either way (the CSRF
-# cookie stays readable for htmx forms only through the page's token).
-if os.environ.get("MEDCODE_HTTPS") == "1":
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# Cookies are HttpOnly always and Secure in production mode (MEDCODE_ENV=production, above):
+# one switch for "served over HTTPS".
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
