@@ -38,7 +38,7 @@ from medcode.releases.store import (
     status_on,
     to_date,
 )
-from medcode.search.index import INDEXED_DATASETS, words
+from medcode.search.index import CPT_TERMS_SEPARATOR, INDEXED_DATASETS, words
 from medcode.search.synonyms import Synonym, synonyms
 
 SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
@@ -51,6 +51,160 @@ STOPWORDS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the"}
     | {"to", "w", "with"}
 )
+#: Words that ask for a procedure or service (CPT, HCPCS, PCS) rather than a diagnosis.
+PROCEDURE_WORDS = frozenset(
+    [
+        "surgery",
+        "surgical",
+        "repair",
+        "removal",
+        "remove",
+        "injection",
+        "inject",
+        "injections",
+        "screening",
+        "administration",
+        "therapy",
+        "replacement",
+        "replace",
+        "excision",
+        "excise",
+        "biopsy",
+        "scan",
+        "ct",
+        "mri",
+        "xray",
+        "ultrasound",
+        "echo",
+        "echocardiogram",
+        "test",
+        "testing",
+        "exam",
+        "examination",
+        "visit",
+        "insertion",
+        "insert",
+        "implant",
+        "implantation",
+        "reconstruction",
+        "fusion",
+        "arthroscopy",
+        "arthroscopic",
+        "endoscopy",
+        "endoscopic",
+        "laparoscopic",
+        "laparoscopy",
+        "graft",
+        "ablation",
+        "infusion",
+        "drainage",
+        "drain",
+        "aspiration",
+        "incision",
+        "debridement",
+        "destruction",
+        "transplant",
+        "bypass",
+        "anesthesia",
+        "catheterization",
+        "cath",
+        "stent",
+        "angioplasty",
+        "imaging",
+        "procedure",
+        "operation",
+        "block",
+        "release",
+        "reduction",
+        "fixation",
+        "manipulation",
+        "vaccine",
+        "vaccination",
+        "immunization",
+        "panel",
+        "culture",
+        "assay",
+        "level",
+        "count",
+        "study",
+        "monitoring",
+        "consult",
+        "consultation",
+        "evaluation",
+        "office",
+        "counseling",
+        "training",
+        "lab",
+        "percutaneous",
+        "open",
+        "closed",
+        "revision",
+        "repair",
+        "mammogram",
+        "colonoscopy",
+        "egd",
+    ]
+)
+_PROCEDURE_ENDINGS = (
+    "ectomy",
+    "otomy",
+    "ostomy",
+    "plasty",
+    "scopy",
+    "graphy",
+    "pexy",
+    "rrhaphy",
+    "centesis",
+    "desis",
+    "tripsy",
+    "gram",
+)
+#: Words that ask for a condition (ICD-10-CM).
+DIAGNOSIS_WORDS = frozenset(
+    [
+        "pain",
+        "fracture",
+        "disease",
+        "history",
+        "syndrome",
+        "disorder",
+        "infection",
+        "deficiency",
+        "failure",
+        "diagnosis",
+        "sprain",
+        "strain",
+        "symptoms",
+        "symptom",
+        "chronic",
+        "acute",
+        "fever",
+        "injury",
+        "ulcer",
+        "tear",
+        "lesion",
+        "hypertension",
+        "diabetes",
+        "cancer",
+        "carcinoma",
+        "neoplasm",
+        "stenosis",
+        "obesity",
+        "dementia",
+        "depression",
+        "anxiety",
+        "arthritis",
+        "osteoarthritis",
+        "pneumonia",
+        "asthma",
+    ]
+)
+_DIAGNOSIS_ENDINGS = ("itis", "osis", "algia", "emia", "opathy", "oma")
+#: Words that pick one member of a family (each additional, initial, subsequent...).
+_ADD_ON_WORDS = frozenset({"additional", "addl", "add", "each", "ea"})
+_PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
+_SPLIT = re.compile(r"\s+(?:[&+]|and|or|plus|vs)\s+", re.IGNORECASE)
+
 #: Words of ICD-10's default (unspecified) codes, which say no more than the bare condition.
 _DEFAULT_WORDS = frozenset({"unspecified", "specified", "not", "site", "organism", "nos"})
 _SUFFIXES = ("ations", "ation", "ities", "ity", "ies", "ing", "ed", "es", "s", "al", "ic", "y", "e")
@@ -72,6 +226,10 @@ class Result:
     description: str
     billable: bool
     score: float
+    #: The words or terms that matched, so a user sees why the code was found.
+    matched: list[str] = field(default_factory=list)
+    #: The text the words were matched against (title, spelled-out descriptor, index terms).
+    text: str = field(default="", repr=False)
 
     @property
     def display_code(self) -> str:
@@ -84,6 +242,7 @@ class Result:
             "description": self.description,
             "billable": self.billable,
             "score": round(self.score, 3),
+            "matched": self.matched,
         }
 
 
@@ -187,13 +346,64 @@ def search(
     wants_words = is_synonym or not (code_found and any(c.isdigit() for c in token))
     concepts = _concepts(folded, vocabulary_key, answer.corrections) if wants_words else []
     if concepts:
-        for result in _word_results(concepts, release_ids, as_of):
+        for result in _word_results(concepts, release_ids, as_of, _intent(folded)):
             keep(result)
+    parts = _parts(text) if concepts else []
+    for part in parts:
+        # "hip and knee replacement": each thing asked for gets its own family.
+        part_concepts = _concepts(_fold(part), vocabulary_key, answer.corrections)
+        if part_concepts:
+            for result in _word_results(part_concepts, release_ids, as_of, _intent(part)):
+                keep(result)
     ranked = sorted(scored.values(), key=lambda r: (-r.score, len(r.code), r.code))
     answer.results = ranked[:limit]
+    every = concepts + [c for part in parts for c in _concepts(_fold(part), vocabulary_key, {})]
+    for result in answer.results:
+        if result.text:
+            result.matched = _matched(every, result.text)
     if not answer.results:
         answer.message = _nothing_found(text, folded, system, billable_only)
     return answer
+
+
+def _intent(text: str) -> str | None:
+    """ "procedure" or "diagnosis" when the query's words say which kind of code is wanted."""
+    tokens = words(text)
+    procedure = any(w in PROCEDURE_WORDS or w.endswith(_PROCEDURE_ENDINGS) for w in tokens)
+    diagnosis = any(w in DIAGNOSIS_WORDS or w.endswith(_DIAGNOSIS_ENDINGS) for w in tokens)
+    if procedure and not diagnosis:
+        return "procedure"
+    if diagnosis and not procedure:
+        return "diagnosis"
+    return None
+
+
+def _parts(text: str) -> list[str]:
+    """The things a query names ("open + laparoscopic appendectomy"), or [] for one thing.
+
+    A short part borrows the last part's tail: "hip and knee replacement" asks for a hip
+    replacement and a knee replacement.
+    """
+    pieces = [p for p in _SPLIT.split(text) if words(p)]
+    if len(pieces) < 2:
+        return []
+    last = words(pieces[-1])
+    parts = []
+    for piece in pieces[:-1]:
+        own = words(piece)
+        parts.append(" ".join(own + last[1:]) if len(own) < len(last) else " ".join(own))
+    parts.append(" ".join(last))
+    return parts
+
+
+def _matched(concepts: list[Concept], text: str) -> list[str]:
+    text_words = words(text)
+    text_stems = {stem(w) for w in text_words}
+    found: list[str] = []
+    for concept in concepts:
+        if concept.label not in found and _contains(concept, text_words, text_stems):
+            found.append(concept.label)
+    return found
 
 
 def _nothing_found(text: str, folded: str, system: str | None, billable_only: bool) -> str:
@@ -302,14 +512,22 @@ def _concepts(
 
 
 def _word_results(
-    concepts: list[Concept], release_ids: tuple[int, ...], as_of: date
+    concepts: list[Concept], release_ids: tuple[int, ...], as_of: date, intent: str | None = None
 ) -> list[Result]:
-    found = _full_text(release_ids, [concepts])
+    groups = [concepts]
+    found = _full_text(release_ids, groups)
     if len(concepts) > 1 and not found:
         # No code has every word: accept codes that miss one (a word the user added that
         # CMS does not write); scoring still puts codes with more of the words first.
         groups = [concepts[:i] + concepts[i + 1 :] for i in range(min(len(concepts), 8))]
         found = _full_text(release_ids, groups)
+    if found and intent != "diagnosis":
+        # ICD-10-PCS and ICD-10-CM titles are long and many; CPT codes, whose words are mostly
+        # in the index terms, would fall out of the candidates: give them their own pass.
+        have_ids = {r["id"] for r in found}
+        found += [
+            r for r in _full_text(release_ids, groups, system="CPT") if r["id"] not in have_ids
+        ]
     targets = {c for concept in concepts for c in concept.codes}
     if targets:
         have = {r["code"] for r in found}
@@ -341,8 +559,25 @@ def _word_results(
             by_code.setdefault((r["system"], r["code"]), r)
     normalized_targets = {t.replace(".", "").upper() for t in targets}
     results = []
+    asks_add_on = any(w in _ADD_ON_WORDS for c in concepts for p in c.phrases for w in p)
     for key, r in by_code.items():
-        score = _score(concepts, r["title"], r["terms"], r["code"])
+        text = f"{r['title']} {r['terms']}"
+        if r["system"] == "CPT" and CPT_TERMS_SEPARATOR in (r["terms"] or ""):
+            # The title abbreviates; score its spelled-out words, then each of our index terms.
+            expanded, _, ours = r["terms"].partition(CPT_TERMS_SEPARATOR)
+            score = _score(concepts, f"{expanded} {r['title']}", ours, r["code"], length=expanded)
+            for term in ours.split(";"):
+                if term.strip():
+                    score = max(score, _score(concepts, term, "", r["code"]) - 0.2)
+            if not asks_add_on and " additional" in expanded:
+                # An add-on code ("each additional level") goes with its primary, which comes first.
+                score -= 0.6
+        else:
+            score = _score(concepts, r["title"], r["terms"], r["code"])
+        if intent == "procedure":
+            score += _PROCEDURE_BONUS.get(r["system"], 0.0)
+        elif intent == "diagnosis" and r["system"] == "ICD-10-CM":
+            score += 1.2
         inclusion = extra_terms.get(key)
         if inclusion and any(
             # Parenthesized words are nonessential modifiers; no other word may remain.
@@ -357,13 +592,19 @@ def _word_results(
             score += 1.0
         if r["billable"]:
             score += 0.5
-        results.append(_result(r, as_of, score))
+        result = _result(r, as_of, score)
+        result.text = text
+        results.append(result)
     return results
 
 
-def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> list[dict[str, Any]]:
+def _full_text(
+    release_ids: tuple[int, ...], groups: list[list[Concept]], system: str | None = None
+) -> list[dict[str, Any]]:
     """Entries that contain every concept of at least one group, best first by the database."""
     columns = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
+    only = "AND e.system = %s " if system else ""
+    limit = [system, CANDIDATES // 4] if system else [CANDIDATES]
     if connection.vendor == "postgresql":
         expression = " | ".join(
             "(" + " & ".join(_ts_concept(c) for c in group) + ")" for group in groups
@@ -371,11 +612,11 @@ def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> lis
         return rows(
             f"SELECT {columns} FROM search_searchentry e "
             f"WHERE e.document @@ to_tsquery('english', %s) "
-            f"AND e.release_id IN ({placeholders(len(release_ids))}) "
+            f"AND e.release_id IN ({placeholders(len(release_ids))}) {only}"
             # Shortest titles first: as good a pre-selection for the scoring below as ts_rank
             # (the relevance suite agrees on both) and cheaper, since no tsvector is re-read.
             f"ORDER BY length(e.title), e.code LIMIT %s",
-            [expression, *release_ids, CANDIDATES],
+            [expression, *release_ids, *limit],
         )
     expression = " OR ".join(
         "(" + " AND ".join(_fts_concept(c) for c in group) + ")" for group in groups
@@ -383,8 +624,8 @@ def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> lis
     return rows(
         f"SELECT {columns} FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
         f"WHERE search_fts MATCH %s AND e.release_id IN ({placeholders(len(release_ids))}) "
-        f"ORDER BY bm25(search_fts, 10.0, 4.0) LIMIT %s",
-        [expression, *release_ids, CANDIDATES],
+        f"{only}ORDER BY bm25(search_fts, 10.0, 4.0) LIMIT %s",
+        [expression, *release_ids, *limit],
     )
 
 
@@ -432,26 +673,35 @@ def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> 
 
 
 def _score(
-    concepts: list[Concept], title: str, terms: str, code: str = "", *, default_bonus: bool = True
+    concepts: list[Concept],
+    title: str,
+    terms: str,
+    code: str = "",
+    *,
+    default_bonus: bool = True,
+    length: str | None = None,
 ) -> float:
+    """Out of about 10: concepts found in ``title`` (``terms`` count less), less a little per
+    title word not asked for (counted in ``length`` when given: a spelled-out title)."""
     title_words = words(title)
     title_stems = {stem(w) for w in title_words}
     term_words = words(terms)
     term_stems = {stem(w) for w in term_words}
+    length_words = words(length) if length is not None else title_words
     covered = 0.0
     matched_words = 0
     for concept in concepts:
         if code and code in concept.codes:
             # A synonym that names this code vouches for it, however CMS abbreviates the title.
             covered += 1.0
-            matched_words += len(title_words)
+            matched_words += len(length_words)
         elif _contains(concept, title_words, title_stems):
             covered += 1.0
             matched_words += max(len(p) for p in concept.phrases)
         elif _contains(concept, term_words, term_stems):
             covered += 0.7
     coverage = covered / len(concepts)
-    content = [w for w in title_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
+    content = [w for w in length_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
     extra = max(0, len(content) - matched_words)
     score = 10.0 * coverage - min(0.08 * extra, 1.5)
     if default_bonus and coverage == 1.0 and _DEFAULT_WORDS.intersection(title_words):
