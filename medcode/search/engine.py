@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -202,6 +203,14 @@ DIAGNOSIS_WORDS = frozenset(
 _DIAGNOSIS_ENDINGS = ("itis", "osis", "algia", "emia", "opathy", "oma")
 #: Words that pick one member of a family (each additional, initial, subsequent...).
 _ADD_ON_WORDS = frozenset({"additional", "addl", "add", "each", "ea"})
+_COUNTS = {
+    "x1": ("one", "single"),
+    "x2": ("two", "double"),
+    "x3": ("three", "triple"),
+    "x4": ("four", "quadruple"),
+    "x5": ("five",),
+    "x6": ("six",),
+}
 _PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
 _SPLIT = re.compile(r"\s+(?:[&+]|and|or|plus|vs)\s+", re.IGNORECASE)
 
@@ -213,6 +222,10 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 _CODE_TOKEN = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
 #: The store's ``release_state()`` and the ids of the releases whose words are read.
 _VocabularyKey = tuple[tuple[object, ...], tuple[int, ...]]
+
+
+#: Whether synonyms.toml's direct code pointers rank codes (the relevance suite measures both).
+synonym_codes: ContextVar[bool] = ContextVar("synonym_codes", default=True)
 
 
 class SearchError(ValueError):
@@ -345,15 +358,20 @@ def search(
     # A code with digits that was found needs no word search ("E11.65" is not the words "e11 65").
     wants_words = is_synonym or not (code_found and any(c.isdigit() for c in token))
     concepts = _concepts(folded, vocabulary_key, answer.corrections) if wants_words else []
+    add_ons = _add_on_codes(snapshot.in_force("ncci_aoc")) if concepts else frozenset()
     if concepts:
-        for result in _word_results(concepts, release_ids, as_of, _intent(folded)):
+        for result in _word_results(concepts, release_ids, as_of, _intent(folded), add_ons):
             keep(result)
     parts = _parts(text) if concepts else []
     for part in parts:
-        # "hip and knee replacement": each thing asked for gets its own family.
+        # "hip and knee replacement": each thing asked for gets its own family, taken in turns
+        # (the best of each, then the second of each...).
         part_concepts = _concepts(_fold(part), vocabulary_key, answer.corrections)
         if part_concepts:
-            for result in _word_results(part_concepts, release_ids, as_of, _intent(part)):
+            found = _word_results(part_concepts, release_ids, as_of, _intent(part), add_ons)
+            found.sort(key=lambda r: (-r.score, len(r.code), r.code))
+            for rank, result in enumerate(found):
+                result.score -= 0.3 * rank
                 keep(result)
     ranked = sorted(scored.values(), key=lambda r: (-r.score, len(r.code), r.code))
     answer.results = ranked[:limit]
@@ -364,6 +382,22 @@ def search(
     if not answer.results:
         answer.message = _nothing_found(text, folded, system, billable_only)
     return answer
+
+
+def _add_on_codes(aoc: InForce | None) -> frozenset[str]:
+    """The add-on codes of the NCCI add-on code file in force (none when it is not loaded)."""
+    return _cached_add_ons(aoc.release.id) if aoc is not None else frozenset()
+
+
+@lru_cache(maxsize=4)
+def _cached_add_ons(release_id: int) -> frozenset[str]:
+    return frozenset(
+        r["addon_code"]
+        for r in rows(
+            "SELECT DISTINCT addon_code FROM edits_addoncodeedit WHERE release_id = %s",
+            [release_id],
+        )
+    )
 
 
 def _intent(text: str) -> str | None:
@@ -489,8 +523,11 @@ def _concepts(
                 width = n
                 break
         if match is not None:
-            phrases = [words(p) for p in match.expand] or [tokens[i : i + width]]
-            concepts.append(Concept(" ".join(tokens[i : i + width]), phrases, codes=match.codes))
+            # The typed term stays an alternative: our CPT index terms use the abbreviations
+            # people type ("CABG x3", "TFESI").
+            phrases = [words(p) for p in match.expand] + [tokens[i : i + width]]
+            codes = match.codes if synonym_codes.get() else ()
+            concepts.append(Concept(" ".join(tokens[i : i + width]), phrases, codes=codes))
             i += width
             continue
         word = tokens[i]
@@ -498,7 +535,10 @@ def _concepts(
         i += 1
         if word in STOPWORDS and len(tokens) > 1:
             continue
-        if word.isdigit() or len(word) < 3 or word in vocab.frequency:
+        if word in _COUNTS:
+            # "x3" (three grafts, three levels) is written out in descriptors and index terms.
+            concepts.append(Concept(word, [[word], *([w] for w in _COUNTS[word])]))
+        elif word.isdigit() or len(word) < 3 or word in vocab.frequency:
             concepts.append(Concept(word, [[word]], prefix=last and not word.isdigit()))
         elif vocab.has_prefix(word):
             concepts.append(Concept(word, [[word]], prefix=True))
@@ -512,7 +552,11 @@ def _concepts(
 
 
 def _word_results(
-    concepts: list[Concept], release_ids: tuple[int, ...], as_of: date, intent: str | None = None
+    concepts: list[Concept],
+    release_ids: tuple[int, ...],
+    as_of: date,
+    intent: str | None = None,
+    add_ons: frozenset[str] = frozenset(),
 ) -> list[Result]:
     groups = [concepts]
     found = _full_text(release_ids, groups)
@@ -569,7 +613,7 @@ def _word_results(
             for term in ours.split(";"):
                 if term.strip():
                     score = max(score, _score(concepts, term, "", r["code"]) - 0.2)
-            if not asks_add_on and " additional" in expanded:
+            if not asks_add_on and (r["code"] in add_ons or " additional" in expanded):
                 # An add-on code ("each additional level") goes with its primary, which comes first.
                 score -= 0.6
         else:
