@@ -18,6 +18,7 @@ How a query is answered (docs/search.md tells the story for people):
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from bisect import bisect_left
@@ -198,6 +199,7 @@ DIAGNOSIS_WORDS = frozenset(
         "osteoarthritis",
         "pneumonia",
         "asthma",
+        "abscess",
     ]
 )
 _DIAGNOSIS_ENDINGS = ("itis", "osis", "algia", "emia", "opathy", "oma")
@@ -212,6 +214,13 @@ _COUNTS = {
     "x6": ("six",),
 }
 _PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
+#: CPT Category II codes and HCPCS quality-measure codes.
+_MEASURE_CODE = re.compile(r"^(\d{4}F|G[89]\d{3}|M1\d{3})$")
+_MEASURE_WORDS = frozenset(
+    {"documented", "documentation", "measure", "quality", "reason", "reported"}
+)
+_LATER_ENCOUNTER = re.compile(r"subsequent encounter|sequela", re.IGNORECASE)
+_ENCOUNTER_WORDS = frozenset({"subsequent", "sequela", "sequelae", "later", "healing", "nonunion"})
 _SPLIT = re.compile(r"\s+(?:[&+]|and|or|plus|vs)\s+", re.IGNORECASE)
 
 #: Words of ICD-10's default (unspecified) codes, which say no more than the bare condition.
@@ -288,6 +297,11 @@ class Concept:
     phrases: list[list[str]]  # each a sequence of words
     prefix: bool = False  # the last word of the single phrase may be the start of a word
     codes: tuple[str, ...] = ()  # codes a synonym points at
+    #: How much the concept decides when not every concept is found: rare words weigh more.
+    weight: float = 1.0
+    #: The word is complete as typed (a word of the index), so a whole-word match beats a
+    #: longer word it begins ("tee" is TEE before "teeth").
+    whole: bool = False
 
 
 def check_query(
@@ -539,16 +553,33 @@ def _concepts(
             # "x3" (three grafts, three levels) is written out in descriptors and index terms.
             concepts.append(Concept(word, [[word], *([w] for w in _COUNTS[word])]))
         elif word.isdigit() or len(word) < 3 or word in vocab.frequency:
-            concepts.append(Concept(word, [[word]], prefix=last and not word.isdigit()))
+            concepts.append(
+                Concept(
+                    word,
+                    [[word]],
+                    prefix=last and not word.isdigit(),
+                    weight=_weight(vocab, word),
+                    # Short whole words are abbreviations (TEE, MBB); longer ones may be typed
+                    # halfway ("hyperten" is also a HCPCS abbreviation).
+                    whole=word in vocab.frequency and len(word) <= 4,
+                )
+            )
         elif vocab.has_prefix(word):
-            concepts.append(Concept(word, [[word]], prefix=True))
+            concepts.append(Concept(word, [[word]], prefix=True, weight=_weight(vocab, word)))
         else:
             fixed = vocab.correct(word)
             if fixed:
                 corrections[word] = fixed
-                concepts.append(Concept(word, [[fixed]]))
+                concepts.append(Concept(word, [[fixed]], weight=_weight(vocab, fixed)))
             # A word nothing resembles would only empty the results; it is left out.
     return concepts
+
+
+def _weight(vocab: Vocabulary, word: str) -> float:
+    """Rare words decide more than common ones ("dupuytren" over "contracture")."""
+    if word.isdigit():
+        return 0.5
+    return 1.0 / math.log(3 + vocab.frequency.get(word, 0), 10) if word in vocab.frequency else 1.0
 
 
 def _word_results(
@@ -558,12 +589,15 @@ def _word_results(
     intent: str | None = None,
     add_ons: frozenset[str] = frozenset(),
 ) -> list[Result]:
-    groups = [concepts]
+    # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
+    # rank candidates but do not choose them.
+    required = [c for c in concepts if not c.label.isdigit()] or concepts
+    groups = [required]
     found = _full_text(release_ids, groups)
-    if len(concepts) > 1 and not found:
+    if len(required) > 1 and not found:
         # No code has every word: accept codes that miss one (a word the user added that
         # CMS does not write); scoring still puts codes with more of the words first.
-        groups = [concepts[:i] + concepts[i + 1 :] for i in range(min(len(concepts), 8))]
+        groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
         found = _full_text(release_ids, groups)
     if found and intent != "diagnosis":
         # ICD-10-PCS and ICD-10-CM titles are long and many; CPT codes, whose words are mostly
@@ -603,7 +637,10 @@ def _word_results(
             by_code.setdefault((r["system"], r["code"]), r)
     normalized_targets = {t.replace(".", "").upper() for t in targets}
     results = []
-    asks_add_on = any(w in _ADD_ON_WORDS for c in concepts for p in c.phrases for w in p)
+    asked = {w for c in concepts for p in c.phrases for w in p}
+    asks_add_on = bool(asked & _ADD_ON_WORDS)
+    asks_measure = bool(asked & _MEASURE_WORDS)
+    asks_encounter = bool(asked & _ENCOUNTER_WORDS)
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
         if r["system"] == "CPT" and CPT_TERMS_SEPARATOR in (r["terms"] or ""):
@@ -612,12 +649,26 @@ def _word_results(
             score = _score(concepts, f"{expanded} {r['title']}", ours, r["code"], length=expanded)
             for term in ours.split(";"):
                 if term.strip():
-                    score = max(score, _score(concepts, term, "", r["code"]) - 0.2)
+                    score = max(score, _score(concepts, term, "", r["code"]))
+            if "diagnostic" in words(text) and "diagnostic" not in asked:
+                # A bare procedure name ("colonoscopy") heads its family at the diagnostic code.
+                score += 0.1
             if not asks_add_on and (r["code"] in add_ons or " additional" in expanded):
                 # An add-on code ("each additional level") goes with its primary, which comes first.
                 score -= 0.6
         else:
             score = _score(concepts, r["title"], r["terms"], r["code"])
+        if _MEASURE_CODE.match(r["code"]) and not asks_measure:
+            # Quality-reporting codes (CPT Category II, HCPCS G8/G9/M1 measures) repeat the
+            # words of the procedures and conditions they report on; they are rarely the answer.
+            score -= 1.5
+        if (
+            r["system"] == "ICD-10-CM"
+            and not asks_encounter
+            and _LATER_ENCOUNTER.search(r["title"])
+        ):
+            # A fracture or injury is coded first for its initial encounter.
+            score -= 0.5
         if intent == "procedure":
             score += _PROCEDURE_BONUS.get(r["system"], 0.0)
         elif intent == "diagnosis" and r["system"] == "ICD-10-CM":
@@ -631,7 +682,8 @@ def _word_results(
             # The Tabular lists what was asked for as included at this code ("hypertension" at I10).
             score += 0.6
         if r["code"] in normalized_targets:
-            score += 3.0
+            # A pointer decides a bare abbreviation ("EKG"); with more words it only leans.
+            score += 3.0 if len(concepts) == 1 else 1.5
         elif any(r["code"].startswith(t) for t in normalized_targets if len(t) <= 4):
             score += 1.0
         if r["billable"]:
@@ -647,7 +699,10 @@ def _full_text(
 ) -> list[dict[str, Any]]:
     """Entries that contain every concept of at least one group, best first by the database."""
     columns = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
-    only = "AND e.system = %s " if system else ""
+    # The CPT pass skips Category II codes (quality reporting) and weighs the index terms,
+    # where a CPT code's searchable words are, as much as its abbreviated title.
+    only = "AND e.system = %s AND e.code NOT LIKE '____F' " if system else ""
+    weights = "2.0, 4.0" if system else "10.0, 4.0"
     limit = [system, CANDIDATES // 4] if system else [CANDIDATES]
     if connection.vendor == "postgresql":
         expression = " | ".join(
@@ -668,7 +723,7 @@ def _full_text(
     return rows(
         f"SELECT {columns} FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
         f"WHERE search_fts MATCH %s AND e.release_id IN ({placeholders(len(release_ids))}) "
-        f"{only}ORDER BY bm25(search_fts, 10.0, 4.0) LIMIT %s",
+        f"{only}ORDER BY bm25(search_fts, {weights}) LIMIT %s",
         [expression, *release_ids, *limit],
     )
 
@@ -701,19 +756,21 @@ def stem(word: str) -> str:
     return word
 
 
-def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> bool:
+def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> float:
+    """1.0 when the text has the concept, less when only a longer word begins with it, else 0."""
+    partial = 0.0
     for phrase in concept.phrases:
         if len(phrase) == 1:
             w = phrase[0]
             if stem(w) in text_stems:
-                return True
+                return 1.0
             if concept.prefix and any(t.startswith(w) for t in text_words):
-                return True
+                partial = 0.9 if concept.whole else 1.0
         else:
             stems = [stem(w) for w in phrase]
             if all(s in text_stems for s in stems):
-                return True
-    return False
+                return 1.0
+    return partial
 
 
 def _score(
@@ -737,18 +794,18 @@ def _score(
     for concept in concepts:
         if code and code in concept.codes:
             # A synonym that names this code vouches for it, however CMS abbreviates the title.
-            covered += 1.0
+            covered += concept.weight
             matched_words += len(length_words)
-        elif _contains(concept, title_words, title_stems):
-            covered += 1.0
+        elif found := _contains(concept, title_words, title_stems):
+            covered += found * concept.weight
             matched_words += max(len(p) for p in concept.phrases)
-        elif _contains(concept, term_words, term_stems):
-            covered += 0.7
-    coverage = covered / len(concepts)
+        elif found := _contains(concept, term_words, term_stems):
+            covered += 0.7 * found * concept.weight
+    coverage = covered / sum(c.weight for c in concepts)
     content = [w for w in length_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
     extra = max(0, len(content) - matched_words)
     score = 10.0 * coverage - min(0.08 * extra, 1.5)
-    if default_bonus and coverage == 1.0 and _DEFAULT_WORDS.intersection(title_words):
+    if default_bonus and coverage >= 0.999 and _DEFAULT_WORDS.intersection(title_words):
         # A bare condition ("pneumonia") is coded to its unspecified code, as the Index does.
         score += 0.3
     return score
