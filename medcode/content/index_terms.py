@@ -34,9 +34,11 @@ class Lexicon:
     phrases: dict[str, str]  # "w/o" -> "without"
     expand: dict[str, str]  # "njx" -> "injection"
     words: frozenset[str]  # medical words the English word list lacks
+    phrase_tokens: frozenset[str] = frozenset()  # tokens explained by a phrase entry
 
     def knows(self, token: str) -> bool:
-        return token in self.expand or token in self.words
+        """Whether the lexicon explains ``token``, alone or as part of a shorthand phrase."""
+        return token in self.expand or token in self.words or token in self.phrase_tokens
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     words = data.get("words", {}).get("words", [])
     if not all(isinstance(w, str) and _TOKEN.fullmatch(w) for w in words):
         raise ContentError(f"{path.name} [words]: list lower-case words")
-    return Lexicon(phrases, expand, frozenset(words))
+    tokens = frozenset(t for phrase in phrases for t in _TOKEN.findall(phrase))
+    return Lexicon(phrases, expand, frozenset(words), tokens)
 
 
 @cache
