@@ -433,6 +433,9 @@ def _parts(text: str) -> list[str]:
     replacement and a knee replacement.
     """
     pieces = [p for p in _SPLIT.split(text) if words(p)]
+    if any(all(len(w) < 3 for w in words(p)) for p in pieces):
+        # "D and C", "T & A": letters of an abbreviation, not several things.
+        return []
     if len(pieces) < 2:
         return []
     last = words(pieces[-1])
@@ -557,7 +560,8 @@ def _concepts(
                 Concept(
                     word,
                     [[word]],
-                    prefix=last and not word.isdigit(),
+                    # "d*" would read half the index; one letter is never typed halfway.
+                    prefix=last and not word.isdigit() and len(word) > 1,
                     weight=_weight(vocab, word),
                     # Short whole words are abbreviations (TEE, MBB); longer ones may be typed
                     # halfway ("hyperten" is also a HCPCS abbreviation).
@@ -599,9 +603,10 @@ def _word_results(
         # CMS does not write); scoring still puts codes with more of the words first.
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
         found = _full_text(release_ids, groups)
-    if found and intent != "diagnosis":
-        # ICD-10-PCS and ICD-10-CM titles are long and many; CPT codes, whose words are mostly
-        # in the index terms, would fall out of the candidates: give them their own pass.
+    if len(found) >= CANDIDATES and intent != "diagnosis":
+        # The candidates were cut short: ICD-10-PCS and ICD-10-CM titles are long and many, and
+        # CPT codes, whose words are mostly in the index terms, would fall out. Give them their
+        # own pass.
         have_ids = {r["id"] for r in found}
         found += [
             r for r in _full_text(release_ids, groups, system="CPT") if r["id"] not in have_ids
