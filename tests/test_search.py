@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from html import escape
 
 from django.test import Client
 
+from medcode.content.index_terms import cpt_index_terms
 from medcode.releases.loader import Outcome
 from medcode.releases.sql import scalar
 from medcode.search.engine import search
@@ -13,17 +16,110 @@ from medcode.search.relevance import load_suite, run_suite
 from medcode.search.synonyms import load
 
 
-def test_the_relevance_suite_finds_the_wanted_code_in_the_top_five(
+def test_the_relevance_suite_finds_an_acceptable_code_in_the_top_five(
     full_load: list[Outcome],
 ) -> None:
     cases = load_suite()
-    assert len(cases) >= 80
+    assert len(cases) >= 500
     assert len({c.kind.split(",")[0] for c in cases}) >= 6
+    assert sum(c.kind == "procedure" for c in cases) >= 200
     report = run_suite(cases)
-    print(f"\nrecall@1 {report.recall_at_1:.1%}, recall@5 {report.recall_at_5:.1%}")
-    for miss in report.misses:
+    build, held = report.only(half="build"), report.only(half="heldout")
+    print(
+        f"\nbuild recall@1 {build.recall_at_1:.1%}, recall@5 {build.recall_at_5:.1%}; "
+        f"held-out recall@1 {held.recall_at_1:.1%}, recall@5 {held.recall_at_5:.1%}"
+    )
+    # Held-out misses are not printed, so that they cannot guide tuning.
+    for miss in build.misses:
         print(f"miss: {miss.case.query!r} expected {miss.case.expect}, got {miss.top}")
-    assert report.recall_at_5 >= 0.95
+    assert len(held.outcomes) >= 250
+    assert build.recall_at_5 >= 0.95
+    # The held-out half is measured, not tuned on: this floor only guards against regressions.
+    assert held.recall_at_5 >= 0.88
+
+
+def test_every_code_the_relevance_suite_accepts_exists_in_the_real_files(
+    full_load: list[Outcome],
+) -> None:
+    codes = {code.replace(".", "") for case in load_suite() for code in case.expect}
+    missing = sorted(
+        code
+        for code in codes
+        if not scalar("SELECT 1 FROM search_searchentry WHERE code = %s", [code])
+    )
+    assert missing == []
+
+
+def test_every_code_of_our_index_terms_is_a_cpt_code_of_the_rvu_file(
+    full_load: list[Outcome],
+) -> None:
+    missing = sorted(
+        code
+        for code in cpt_index_terms()
+        if not scalar("SELECT 1 FROM fees_pfsrvu WHERE hcpcs = %s", [code])
+    )
+    assert missing == []
+
+
+def test_no_index_term_repeats_its_code_s_short_descriptor(full_load: list[Outcome]) -> None:
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    def runs(w: list[str]) -> set[tuple[str, ...]]:
+        return {tuple(w[i : i + 4]) for i in range(len(w) - 3)}
+
+    copied = []
+    for code, terms in cpt_index_terms().items():
+        descriptor = words(
+            scalar("SELECT description FROM fees_pfsrvu WHERE hcpcs = %s LIMIT 1", [code])
+        )
+        copied += [
+            f"{code}: {term}"
+            for term in terms
+            if words(term) == descriptor or runs(words(term)) & runs(descriptor)
+        ]
+    assert copied == []
+
+
+def test_a_procedure_in_clinicians_words_finds_its_cpt_code_first(
+    full_load: list[Outcome],
+) -> None:
+    day = date(2026, 1, 15)
+    cases = {
+        "lumbar transforaminal epidural steroid injection": "64483",
+        "tonsillectomy adult": "42826",
+        "CT head without contrast": "70450",
+        "upper endoscopy with biopsy": "43239",
+        "echocardiogram": "93306",
+    }
+    firsts = {q: search(q, day).results[0].code for q in cases}
+
+    assert firsts == cases
+    assert "64483" in [r.code for r in search("TFESI lumbar", day).results[:3]]
+
+
+def test_each_thing_a_query_names_gets_its_family(full_load: list[Outcome]) -> None:
+    top = [r.code for r in search("hip and knee replacement", date(2026, 1, 15)).results[:6]]
+
+    assert "27130" in top and "27447" in top
+
+
+def test_a_result_says_which_words_matched(full_load: list[Outcome]) -> None:
+    body = Client().get("/api/v1/search", {"q": "TFESI lumbar", "date": "2026-01-15"}).json()
+    first = body["results"][0]
+
+    assert first["code"] == "64483"
+    assert set(first["matched"]) >= {"tfesi", "lumbar"}
+
+
+def test_the_code_page_shows_our_index_terms_under_the_short_descriptor(
+    full_load: list[Outcome],
+) -> None:
+    page = Client().get("/codes/64483", {"date": "2026-01-15"}).content.decode()
+    descriptor = scalar("SELECT description FROM fees_pfsrvu WHERE hcpcs = '64483' LIMIT 1")
+
+    assert page.index(escape(descriptor)) < page.index('data-testid="also-known-as"')
+    assert "TFESI lumbar" in page
 
 
 def test_every_code_a_synonym_points_at_exists_in_the_real_files(

@@ -28,6 +28,7 @@ from medcode.codes import fragments
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
 from medcode.codes.modifiers import main_fee_row
 from medcode.content import description_for
+from medcode.content.index_terms import also_known_as
 from medcode.content.modifier_guidance import guidance
 from medcode.coverage import facts as coverage_facts
 from medcode.edits import facts as edit_facts
@@ -186,6 +187,8 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         )
         context["mue_html"] = fragments.mue_rows(info.get("mue") or {}, stored)
     context["ncd_lists"] = _ncd_lists(info, snap, context["date_param"])
+    # Our own index terms (issue 11), shown under CMS's short descriptor of a CPT code.
+    context["also_known_as"] = also_known_as(stored) if info.get("system") == "CPT" else ()
     return render(request, "codes/code.html", context)
 
 

@@ -51,7 +51,9 @@ def search_codes(
     limit: str | None = None,
     billable: str | None = None,
 ) -> Any:
-    """``{"results": [{"code", "system", "description", "billable", "score"}, ...]}``, best first.
+    """``{"results": [{"code", "system", "description", "billable", "score", "matched"}]}``.
+
+    Results come best first; ``matched`` lists the words or terms that matched.
 
     ``system``: HCPCS, CPT, ICD-10-CM, ICD-10-PCS or MODIFIER; ``billable=true`` keeps only codes
     that may be reported on the date; ``limit`` 1-100 (default 20); ``date`` YYYY-MM-DD (default

@@ -18,9 +18,11 @@ How a query is answered (docs/search.md tells the story for people):
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from bisect import bisect_left
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -38,7 +40,7 @@ from medcode.releases.store import (
     status_on,
     to_date,
 )
-from medcode.search.index import INDEXED_DATASETS, words
+from medcode.search.index import CPT_TERMS_SEPARATOR, INDEXED_DATASETS, words
 from medcode.search.synonyms import Synonym, synonyms
 
 SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
@@ -51,6 +53,176 @@ STOPWORDS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the"}
     | {"to", "w", "with"}
 )
+#: Words that ask for a procedure or service (CPT, HCPCS, PCS) rather than a diagnosis.
+PROCEDURE_WORDS = frozenset(
+    [
+        "surgery",
+        "surgical",
+        "repair",
+        "removal",
+        "remove",
+        "injection",
+        "inject",
+        "injections",
+        "screening",
+        "administration",
+        "therapy",
+        "replacement",
+        "replace",
+        "excision",
+        "excise",
+        "biopsy",
+        "scan",
+        "ct",
+        "mri",
+        "xray",
+        "ultrasound",
+        "echo",
+        "echocardiogram",
+        "test",
+        "testing",
+        "exam",
+        "examination",
+        "visit",
+        "insertion",
+        "insert",
+        "implant",
+        "implantation",
+        "reconstruction",
+        "fusion",
+        "arthroscopy",
+        "arthroscopic",
+        "endoscopy",
+        "endoscopic",
+        "laparoscopic",
+        "laparoscopy",
+        "graft",
+        "ablation",
+        "infusion",
+        "drainage",
+        "drain",
+        "aspiration",
+        "incision",
+        "debridement",
+        "destruction",
+        "transplant",
+        "bypass",
+        "anesthesia",
+        "catheterization",
+        "cath",
+        "stent",
+        "angioplasty",
+        "imaging",
+        "procedure",
+        "operation",
+        "block",
+        "release",
+        "reduction",
+        "fixation",
+        "manipulation",
+        "vaccine",
+        "vaccination",
+        "immunization",
+        "panel",
+        "culture",
+        "assay",
+        "level",
+        "count",
+        "study",
+        "monitoring",
+        "consult",
+        "consultation",
+        "evaluation",
+        "office",
+        "counseling",
+        "training",
+        "lab",
+        "percutaneous",
+        "open",
+        "closed",
+        "revision",
+        "repair",
+        "mammogram",
+        "colonoscopy",
+        "egd",
+    ]
+)
+_PROCEDURE_ENDINGS = (
+    "ectomy",
+    "otomy",
+    "ostomy",
+    "plasty",
+    "scopy",
+    "graphy",
+    "pexy",
+    "rrhaphy",
+    "centesis",
+    "desis",
+    "tripsy",
+    "gram",
+)
+#: Words that ask for a condition (ICD-10-CM).
+DIAGNOSIS_WORDS = frozenset(
+    [
+        "pain",
+        "fracture",
+        "disease",
+        "history",
+        "syndrome",
+        "disorder",
+        "infection",
+        "deficiency",
+        "failure",
+        "diagnosis",
+        "sprain",
+        "strain",
+        "symptoms",
+        "symptom",
+        "chronic",
+        "acute",
+        "fever",
+        "injury",
+        "ulcer",
+        "tear",
+        "lesion",
+        "hypertension",
+        "diabetes",
+        "cancer",
+        "carcinoma",
+        "neoplasm",
+        "stenosis",
+        "obesity",
+        "dementia",
+        "depression",
+        "anxiety",
+        "arthritis",
+        "osteoarthritis",
+        "pneumonia",
+        "asthma",
+        "abscess",
+    ]
+)
+_DIAGNOSIS_ENDINGS = ("itis", "osis", "algia", "emia", "opathy", "oma")
+#: Words that pick one member of a family (each additional, initial, subsequent...).
+_ADD_ON_WORDS = frozenset({"additional", "addl", "add", "each", "ea"})
+_COUNTS = {
+    "x1": ("one", "single"),
+    "x2": ("two", "double"),
+    "x3": ("three", "triple"),
+    "x4": ("four", "quadruple"),
+    "x5": ("five",),
+    "x6": ("six",),
+}
+_PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
+#: CPT Category II codes and HCPCS quality-measure codes.
+_MEASURE_CODE = re.compile(r"^(\d{4}F|G[89]\d{3}|M1\d{3})$")
+_MEASURE_WORDS = frozenset(
+    {"documented", "documentation", "measure", "quality", "reason", "reported"}
+)
+_LATER_ENCOUNTER = re.compile(r"subsequent encounter|sequela", re.IGNORECASE)
+_ENCOUNTER_WORDS = frozenset({"subsequent", "sequela", "sequelae", "later", "healing", "nonunion"})
+_SPLIT = re.compile(r"\s+(?:[&+]|and|or|plus|vs)\s+", re.IGNORECASE)
+
 #: Words of ICD-10's default (unspecified) codes, which say no more than the bare condition.
 _DEFAULT_WORDS = frozenset({"unspecified", "specified", "not", "site", "organism", "nos"})
 _SUFFIXES = ("ations", "ation", "ities", "ity", "ies", "ing", "ed", "es", "s", "al", "ic", "y", "e")
@@ -59,6 +231,10 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 _CODE_TOKEN = re.compile(r"^[A-Z0-9]{1,7}(\.[A-Z0-9]{0,4})?$")
 #: The store's ``release_state()`` and the ids of the releases whose words are read.
 _VocabularyKey = tuple[tuple[object, ...], tuple[int, ...]]
+
+
+#: Whether synonyms.toml's direct code pointers rank codes (the relevance suite measures both).
+synonym_codes: ContextVar[bool] = ContextVar("synonym_codes", default=True)
 
 
 class SearchError(ValueError):
@@ -72,6 +248,10 @@ class Result:
     description: str
     billable: bool
     score: float
+    #: The words or terms that matched, so a user sees why the code was found.
+    matched: list[str] = field(default_factory=list)
+    #: The text the words were matched against (title, spelled-out descriptor, index terms).
+    text: str = field(default="", repr=False)
 
     @property
     def display_code(self) -> str:
@@ -84,6 +264,7 @@ class Result:
             "description": self.description,
             "billable": self.billable,
             "score": round(self.score, 3),
+            "matched": self.matched,
         }
 
 
@@ -116,6 +297,11 @@ class Concept:
     phrases: list[list[str]]  # each a sequence of words
     prefix: bool = False  # the last word of the single phrase may be the start of a word
     codes: tuple[str, ...] = ()  # codes a synonym points at
+    #: How much the concept decides when not every concept is found: rare words weigh more.
+    weight: float = 1.0
+    #: The word is complete as typed (a word of the index), so a whole-word match beats a
+    #: longer word it begins ("tee" is TEE before "teeth").
+    whole: bool = False
 
 
 def check_query(
@@ -186,14 +372,89 @@ def search(
     # A code with digits that was found needs no word search ("E11.65" is not the words "e11 65").
     wants_words = is_synonym or not (code_found and any(c.isdigit() for c in token))
     concepts = _concepts(folded, vocabulary_key, answer.corrections) if wants_words else []
+    add_ons = _add_on_codes(snapshot.in_force("ncci_aoc")) if concepts else frozenset()
     if concepts:
-        for result in _word_results(concepts, release_ids, as_of):
+        for result in _word_results(concepts, release_ids, as_of, _intent(folded), add_ons):
             keep(result)
+    parts = _parts(text) if concepts else []
+    for part in parts:
+        # "hip and knee replacement": each thing asked for gets its own family, taken in turns
+        # (the best of each, then the second of each...).
+        part_concepts = _concepts(_fold(part), vocabulary_key, answer.corrections)
+        if part_concepts:
+            found = _word_results(part_concepts, release_ids, as_of, _intent(part), add_ons)
+            found.sort(key=lambda r: (-r.score, len(r.code), r.code))
+            for rank, result in enumerate(found):
+                result.score -= 0.3 * rank
+                keep(result)
     ranked = sorted(scored.values(), key=lambda r: (-r.score, len(r.code), r.code))
     answer.results = ranked[:limit]
+    every = concepts + [c for part in parts for c in _concepts(_fold(part), vocabulary_key, {})]
+    for result in answer.results:
+        if result.text:
+            result.matched = _matched(every, result.text)
     if not answer.results:
         answer.message = _nothing_found(text, folded, system, billable_only)
     return answer
+
+
+def _add_on_codes(aoc: InForce | None) -> frozenset[str]:
+    """The add-on codes of the NCCI add-on code file in force (none when it is not loaded)."""
+    return _cached_add_ons(aoc.release.id) if aoc is not None else frozenset()
+
+
+@lru_cache(maxsize=4)
+def _cached_add_ons(release_id: int) -> frozenset[str]:
+    return frozenset(
+        r["addon_code"]
+        for r in rows(
+            "SELECT DISTINCT addon_code FROM edits_addoncodeedit WHERE release_id = %s",
+            [release_id],
+        )
+    )
+
+
+def _intent(text: str) -> str | None:
+    """ "procedure" or "diagnosis" when the query's words say which kind of code is wanted."""
+    tokens = words(text)
+    procedure = any(w in PROCEDURE_WORDS or w.endswith(_PROCEDURE_ENDINGS) for w in tokens)
+    diagnosis = any(w in DIAGNOSIS_WORDS or w.endswith(_DIAGNOSIS_ENDINGS) for w in tokens)
+    if procedure and not diagnosis:
+        return "procedure"
+    if diagnosis and not procedure:
+        return "diagnosis"
+    return None
+
+
+def _parts(text: str) -> list[str]:
+    """The things a query names ("open + laparoscopic appendectomy"), or [] for one thing.
+
+    A short part borrows the last part's tail: "hip and knee replacement" asks for a hip
+    replacement and a knee replacement.
+    """
+    pieces = [p for p in _SPLIT.split(text) if words(p)]
+    if any(all(len(w) < 3 for w in words(p)) for p in pieces):
+        # "D and C", "T & A": letters of an abbreviation, not several things.
+        return []
+    if len(pieces) < 2:
+        return []
+    last = words(pieces[-1])
+    parts = []
+    for piece in pieces[:-1]:
+        own = words(piece)
+        parts.append(" ".join(own + last[1:]) if len(own) < len(last) else " ".join(own))
+    parts.append(" ".join(last))
+    return parts
+
+
+def _matched(concepts: list[Concept], text: str) -> list[str]:
+    text_words = words(text)
+    text_stems = {stem(w) for w in text_words}
+    found: list[str] = []
+    for concept in concepts:
+        if concept.label not in found and _contains(concept, text_words, text_stems):
+            found.append(concept.label)
+    return found
 
 
 def _nothing_found(text: str, folded: str, system: str | None, billable_only: bool) -> str:
@@ -279,8 +540,11 @@ def _concepts(
                 width = n
                 break
         if match is not None:
-            phrases = [words(p) for p in match.expand] or [tokens[i : i + width]]
-            concepts.append(Concept(" ".join(tokens[i : i + width]), phrases, codes=match.codes))
+            # The typed term stays an alternative: our CPT index terms use the abbreviations
+            # people type ("CABG x3", "TFESI").
+            phrases = [words(p) for p in match.expand] + [tokens[i : i + width]]
+            codes = match.codes if synonym_codes.get() else ()
+            concepts.append(Concept(" ".join(tokens[i : i + width]), phrases, codes=codes))
             i += width
             continue
         word = tokens[i]
@@ -288,28 +552,65 @@ def _concepts(
         i += 1
         if word in STOPWORDS and len(tokens) > 1:
             continue
-        if word.isdigit() or len(word) < 3 or word in vocab.frequency:
-            concepts.append(Concept(word, [[word]], prefix=last and not word.isdigit()))
+        if word in _COUNTS:
+            # "x3" (three grafts, three levels) is written out in descriptors and index terms.
+            concepts.append(Concept(word, [[word], *([w] for w in _COUNTS[word])]))
+        elif word.isdigit() or len(word) < 3 or word in vocab.frequency:
+            concepts.append(
+                Concept(
+                    word,
+                    [[word]],
+                    # "d*" would read half the index; one letter is never typed halfway.
+                    prefix=last and not word.isdigit() and len(word) > 1,
+                    weight=_weight(vocab, word),
+                    # Short whole words are abbreviations (TEE, MBB); longer ones may be typed
+                    # halfway ("hyperten" is also a HCPCS abbreviation).
+                    whole=word in vocab.frequency and len(word) <= 4,
+                )
+            )
         elif vocab.has_prefix(word):
-            concepts.append(Concept(word, [[word]], prefix=True))
+            concepts.append(Concept(word, [[word]], prefix=True, weight=_weight(vocab, word)))
         else:
             fixed = vocab.correct(word)
             if fixed:
                 corrections[word] = fixed
-                concepts.append(Concept(word, [[fixed]]))
+                concepts.append(Concept(word, [[fixed]], weight=_weight(vocab, fixed)))
             # A word nothing resembles would only empty the results; it is left out.
     return concepts
 
 
+def _weight(vocab: Vocabulary, word: str) -> float:
+    """Rare words decide more than common ones ("dupuytren" over "contracture")."""
+    if word.isdigit():
+        return 0.5
+    return 1.0 / math.log(3 + vocab.frequency.get(word, 0), 10) if word in vocab.frequency else 1.0
+
+
 def _word_results(
-    concepts: list[Concept], release_ids: tuple[int, ...], as_of: date
+    concepts: list[Concept],
+    release_ids: tuple[int, ...],
+    as_of: date,
+    intent: str | None = None,
+    add_ons: frozenset[str] = frozenset(),
 ) -> list[Result]:
-    found = _full_text(release_ids, [concepts])
-    if len(concepts) > 1 and not found:
+    # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
+    # rank candidates but do not choose them.
+    required = [c for c in concepts if not c.label.isdigit()] or concepts
+    groups = [required]
+    found = _full_text(release_ids, groups)
+    if len(required) > 1 and not found:
         # No code has every word: accept codes that miss one (a word the user added that
         # CMS does not write); scoring still puts codes with more of the words first.
-        groups = [concepts[:i] + concepts[i + 1 :] for i in range(min(len(concepts), 8))]
+        groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
         found = _full_text(release_ids, groups)
+    if len(found) >= CANDIDATES and intent != "diagnosis":
+        # The candidates were cut short: ICD-10-PCS and ICD-10-CM titles are long and many, and
+        # CPT codes, whose words are mostly in the index terms, would fall out. Give them their
+        # own pass.
+        have_ids = {r["id"] for r in found}
+        found += [
+            r for r in _full_text(release_ids, groups, system="CPT") if r["id"] not in have_ids
+        ]
     targets = {c for concept in concepts for c in concept.codes}
     if targets:
         have = {r["code"] for r in found}
@@ -341,8 +642,42 @@ def _word_results(
             by_code.setdefault((r["system"], r["code"]), r)
     normalized_targets = {t.replace(".", "").upper() for t in targets}
     results = []
+    asked = {w for c in concepts for p in c.phrases for w in p}
+    asks_add_on = bool(asked & _ADD_ON_WORDS)
+    asks_measure = bool(asked & _MEASURE_WORDS)
+    asks_encounter = bool(asked & _ENCOUNTER_WORDS)
     for key, r in by_code.items():
-        score = _score(concepts, r["title"], r["terms"], r["code"])
+        text = f"{r['title']} {r['terms']}"
+        if r["system"] == "CPT" and CPT_TERMS_SEPARATOR in (r["terms"] or ""):
+            # The title abbreviates; score its spelled-out words, then each of our index terms.
+            expanded, _, ours = r["terms"].partition(CPT_TERMS_SEPARATOR)
+            score = _score(concepts, f"{expanded} {r['title']}", ours, r["code"], length=expanded)
+            for term in ours.split(";"):
+                if term.strip():
+                    score = max(score, _score(concepts, term, "", r["code"]))
+            if "diagnostic" in words(text) and "diagnostic" not in asked:
+                # A bare procedure name ("colonoscopy") heads its family at the diagnostic code.
+                score += 0.1
+            if not asks_add_on and (r["code"] in add_ons or " additional" in expanded):
+                # An add-on code ("each additional level") goes with its primary, which comes first.
+                score -= 0.6
+        else:
+            score = _score(concepts, r["title"], r["terms"], r["code"])
+        if _MEASURE_CODE.match(r["code"]) and not asks_measure:
+            # Quality-reporting codes (CPT Category II, HCPCS G8/G9/M1 measures) repeat the
+            # words of the procedures and conditions they report on; they are rarely the answer.
+            score -= 1.5
+        if (
+            r["system"] == "ICD-10-CM"
+            and not asks_encounter
+            and _LATER_ENCOUNTER.search(r["title"])
+        ):
+            # A fracture or injury is coded first for its initial encounter.
+            score -= 0.5
+        if intent == "procedure":
+            score += _PROCEDURE_BONUS.get(r["system"], 0.0)
+        elif intent == "diagnosis" and r["system"] == "ICD-10-CM":
+            score += 1.2
         inclusion = extra_terms.get(key)
         if inclusion and any(
             # Parenthesized words are nonessential modifiers; no other word may remain.
@@ -352,18 +687,28 @@ def _word_results(
             # The Tabular lists what was asked for as included at this code ("hypertension" at I10).
             score += 0.6
         if r["code"] in normalized_targets:
-            score += 3.0
+            # A pointer decides a bare abbreviation ("EKG"); with more words it only leans.
+            score += 3.0 if len(concepts) == 1 else 1.5
         elif any(r["code"].startswith(t) for t in normalized_targets if len(t) <= 4):
             score += 1.0
         if r["billable"]:
             score += 0.5
-        results.append(_result(r, as_of, score))
+        result = _result(r, as_of, score)
+        result.text = text
+        results.append(result)
     return results
 
 
-def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> list[dict[str, Any]]:
+def _full_text(
+    release_ids: tuple[int, ...], groups: list[list[Concept]], system: str | None = None
+) -> list[dict[str, Any]]:
     """Entries that contain every concept of at least one group, best first by the database."""
     columns = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
+    # The CPT pass skips Category II codes (quality reporting) and weighs the index terms,
+    # where a CPT code's searchable words are, as much as its abbreviated title.
+    only = "AND e.system = %s AND e.code NOT LIKE '____F' " if system else ""
+    weights = "2.0, 4.0" if system else "10.0, 4.0"
+    limit = [system, CANDIDATES // 4] if system else [CANDIDATES]
     if connection.vendor == "postgresql":
         expression = " | ".join(
             "(" + " & ".join(_ts_concept(c) for c in group) + ")" for group in groups
@@ -371,11 +716,11 @@ def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> lis
         return rows(
             f"SELECT {columns} FROM search_searchentry e "
             f"WHERE e.document @@ to_tsquery('english', %s) "
-            f"AND e.release_id IN ({placeholders(len(release_ids))}) "
+            f"AND e.release_id IN ({placeholders(len(release_ids))}) {only}"
             # Shortest titles first: as good a pre-selection for the scoring below as ts_rank
             # (the relevance suite agrees on both) and cheaper, since no tsvector is re-read.
             f"ORDER BY length(e.title), e.code LIMIT %s",
-            [expression, *release_ids, CANDIDATES],
+            [expression, *release_ids, *limit],
         )
     expression = " OR ".join(
         "(" + " AND ".join(_fts_concept(c) for c in group) + ")" for group in groups
@@ -383,8 +728,8 @@ def _full_text(release_ids: tuple[int, ...], groups: list[list[Concept]]) -> lis
     return rows(
         f"SELECT {columns} FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
         f"WHERE search_fts MATCH %s AND e.release_id IN ({placeholders(len(release_ids))}) "
-        f"ORDER BY bm25(search_fts, 10.0, 4.0) LIMIT %s",
-        [expression, *release_ids, CANDIDATES],
+        f"{only}ORDER BY bm25(search_fts, {weights}) LIMIT %s",
+        [expression, *release_ids, *limit],
     )
 
 
@@ -416,45 +761,56 @@ def stem(word: str) -> str:
     return word
 
 
-def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> bool:
+def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> float:
+    """1.0 when the text has the concept, less when only a longer word begins with it, else 0."""
+    partial = 0.0
     for phrase in concept.phrases:
         if len(phrase) == 1:
             w = phrase[0]
             if stem(w) in text_stems:
-                return True
+                return 1.0
             if concept.prefix and any(t.startswith(w) for t in text_words):
-                return True
+                partial = 0.9 if concept.whole else 1.0
         else:
             stems = [stem(w) for w in phrase]
             if all(s in text_stems for s in stems):
-                return True
-    return False
+                return 1.0
+    return partial
 
 
 def _score(
-    concepts: list[Concept], title: str, terms: str, code: str = "", *, default_bonus: bool = True
+    concepts: list[Concept],
+    title: str,
+    terms: str,
+    code: str = "",
+    *,
+    default_bonus: bool = True,
+    length: str | None = None,
 ) -> float:
+    """Out of about 10: concepts found in ``title`` (``terms`` count less), less a little per
+    title word not asked for (counted in ``length`` when given: a spelled-out title)."""
     title_words = words(title)
     title_stems = {stem(w) for w in title_words}
     term_words = words(terms)
     term_stems = {stem(w) for w in term_words}
+    length_words = words(length) if length is not None else title_words
     covered = 0.0
     matched_words = 0
     for concept in concepts:
         if code and code in concept.codes:
             # A synonym that names this code vouches for it, however CMS abbreviates the title.
-            covered += 1.0
-            matched_words += len(title_words)
-        elif _contains(concept, title_words, title_stems):
-            covered += 1.0
+            covered += concept.weight
+            matched_words += len(length_words)
+        elif found := _contains(concept, title_words, title_stems):
+            covered += found * concept.weight
             matched_words += max(len(p) for p in concept.phrases)
-        elif _contains(concept, term_words, term_stems):
-            covered += 0.7
-    coverage = covered / len(concepts)
-    content = [w for w in title_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
+        elif found := _contains(concept, term_words, term_stems):
+            covered += 0.7 * found * concept.weight
+    coverage = covered / sum(c.weight for c in concepts)
+    content = [w for w in length_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
     extra = max(0, len(content) - matched_words)
     score = 10.0 * coverage - min(0.08 * extra, 1.5)
-    if default_bonus and coverage == 1.0 and _DEFAULT_WORDS.intersection(title_words):
+    if default_bonus and coverage >= 0.999 and _DEFAULT_WORDS.intersection(title_words):
         # A bare condition ("pneumonia") is coded to its unspecified code, as the Index does.
         score += 0.3
     return score

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from medcode.content.index_terms import cpt_index_terms, expand_descriptor
 from medcode.releases.loader import BulkWriter
 from medcode.releases.models import Release
 from medcode.releases.store import to_date
@@ -99,6 +100,15 @@ def reindex_all() -> IndexStats:
     return stats
 
 
+#: Separates a CPT entry's spelled-out descriptor from our index terms in its ``terms`` column.
+CPT_TERMS_SEPARATOR = " | "
+
+
+def cpt_terms(code: str, description: str, ours: dict[str, tuple[str, ...]]) -> str:
+    """A CPT entry's extra text: the descriptor spelled out, then our index terms (``;``)."""
+    return expand_descriptor(description) + CPT_TERMS_SEPARATOR + "; ".join(ours.get(code, ()))
+
+
 def _spellable(word: str) -> bool:
     # Numbers and very short words are never corrected, so they need no place in the vocabulary.
     return len(word) >= 3 and not word.isdigit() and len(word) <= 60
@@ -129,6 +139,7 @@ def _entries(release: Release) -> Iterator[Entry]:
         # The RVU file repeats a code per modifier; its Level II codes are described in full by
         # the HCPCS file, so only CPT codes (the one place their descriptors may come from) enter.
         seen: set[str] = set()
+        ours = cpt_index_terms()
         for code, description in _rows(
             "SELECT hcpcs, description FROM fees_pfsrvu WHERE release_id = %s "
             "ORDER BY hcpcs, modifier",
@@ -137,7 +148,16 @@ def _entries(release: Release) -> Iterator[Entry]:
             if code in seen or not _CPT.match(code) or _LEVEL2.match(code) or not description:
                 continue
             seen.add(code)
-            yield ("CPT", code, True, True, None, None, description, "")
+            yield (
+                "CPT",
+                code,
+                True,
+                True,
+                None,
+                None,
+                description,
+                cpt_terms(code, description, ours),
+            )
     elif release.dataset == "icd10cm":
         for code, billable, title in _rows(
             "SELECT code, billable, long_title FROM icd10_icd10cmcode WHERE release_id = %s",
