@@ -35,9 +35,11 @@ _LEVEL = {
 _ORDER = ["entry", "certified", "senior"]
 
 PERSONAL_DOMAINS = frozenset(
-    "gmail.com googlemail.com yahoo.com ymail.com hotmail.com outlook.com live.com msn.com "
-    "aol.com icloud.com me.com mac.com proton.me protonmail.com gmx.com mail.com yandex.com "
-    "zoho.com".split()
+    """
+gmail.com googlemail.com yahoo.com ymail.com hotmail.com outlook.com
+live.com msn.com aol.com icloud.com me.com mac.com
+proton.me protonmail.com gmx.com mail.com yandex.com zoho.com
+""".split()  # noqa: SIM905 (a block reads better than a line per item)
 )
 
 # Asking the applicant for money: fees, deposits, equipment or software they must buy.
@@ -73,7 +75,7 @@ def pay_flag(job: Job) -> str | None:
     if yearly_max < Decimal(low) / 2 or yearly_min > Decimal(high) * 2:
         return (
             f"pay {job.pay_label} is far outside the usual range for a {band} coding job "
-            f"(${low:,}–${high:,} a year)"
+            f"(${low:,} to ${high:,} a year)"
         )
     return None
 

@@ -88,7 +88,7 @@ class JobForm(forms.Form):
     )
     pay_min = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, required=False)
     pay_max = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, required=False)
-    pay_unit = forms.ChoiceField(choices=[("", "—")] + list(PAY_UNITS.items()), required=False)
+    pay_unit = forms.ChoiceField(choices=[("", "—"), *PAY_UNITS.items()], required=False)
     apply_url = forms.URLField(
         max_length=500,
         required=False,
@@ -197,17 +197,17 @@ class SearchForm(forms.Form):
     credential = forms.ChoiceField(
         choices=[("", "any")] + [(c, c) for c in CREDENTIALS], required=False
     )
-    setting = forms.ChoiceField(choices=[("", "any")] + list(SETTINGS.items()), required=False)
+    setting = forms.ChoiceField(choices=[("", "any"), *SETTINGS.items()], required=False)
     specialty = forms.CharField(required=False)
     code_set = forms.ChoiceField(
         choices=[("", "any")] + [(c, c) for c in CODE_SETS], required=False
     )
     location_type = forms.ChoiceField(
-        choices=[("", "any")] + list(LOCATION_TYPES.items()), required=False
+        choices=[("", "any"), *LOCATION_TYPES.items()], required=False
     )
     state = forms.CharField(required=False, max_length=2, help_text="two-letter state code")
     employment_type = forms.ChoiceField(
-        choices=[("", "any")] + list(EMPLOYMENT_TYPES.items()), required=False
+        choices=[("", "any"), *EMPLOYMENT_TYPES.items()], required=False
     )
     pay_at_least = forms.DecimalField(required=False, min_value=0)
     pay_unit = forms.ChoiceField(choices=list(PAY_UNITS.items()), required=False, initial="year")

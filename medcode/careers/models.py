@@ -32,10 +32,11 @@ EMPLOYMENT_TYPES = {
 }
 LOCATION_TYPES = {"onsite": "On site", "hybrid": "Hybrid", "remote": "Remote"}
 PAY_UNITS = {"hour": "per hour", "year": "per year"}
-US_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP"
-).split()
+US_STATES = """
+AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME
+MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI
+SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP
+""".split()  # noqa: SIM905 (a block reads better than a line per item)
 DEFAULT_DAYS = 30
 MAX_DAYS = 90
 
@@ -144,8 +145,8 @@ class Job(models.Model):
     @property
     def pay_label(self) -> str:
         if self.pay_unit == "hour":
-            return f"${self.pay_min:,.2f}–${self.pay_max:,.2f} {PAY_UNITS['hour']}"
-        return f"${self.pay_min:,.0f}–${self.pay_max:,.0f} {PAY_UNITS.get(self.pay_unit, '')}"
+            return f"${self.pay_min:,.2f}-${self.pay_max:,.2f} {PAY_UNITS['hour']}"
+        return f"${self.pay_min:,.0f}-${self.pay_max:,.0f} {PAY_UNITS.get(self.pay_unit, '')}"
 
     def to_dict(self) -> dict[str, Any]:
         """The API's JSON form, field names as issue 15 fixes them."""

@@ -13,7 +13,7 @@ from django.conf import settings
 KINDS = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}  # noqa: E501
+}
 
 
 class BadResume(ValueError):

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from medcode.accounts.roles import has_role
-from medcode.careers import board, moderation, render as rendering, resumes
+from medcode.careers import board, moderation, resumes
+from medcode.careers import render as rendering
 from medcode.careers.alerts import atom
 from medcode.careers.forms import JobForm, SearchForm, initial_from
 from medcode.careers.models import Application, Job, SavedSearch
