@@ -3,11 +3,12 @@ saved searches. Plain views; the logic lives in board, moderation, alerts and re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +25,11 @@ from medcode.careers.models import Application, Job, SavedSearch
 PER_PAGE = 50
 
 
+def _me(request: HttpRequest) -> User:
+    """The logged-in user (the views that call this are behind login_required)."""
+    return cast(User, request.user)
+
+
 def _employer(request: HttpRequest) -> None:
     if not request.user.is_authenticated:
         raise PermissionDenied("log in with an employer account to post jobs")
@@ -38,7 +44,7 @@ def _staff(request: HttpRequest) -> None:
 
 def _own_job(request: HttpRequest, pk: int) -> Job:
     _employer(request)
-    return get_object_or_404(Job, pk=pk, employer=request.user)
+    return get_object_or_404(Job, pk=pk, employer=_me(request))
 
 
 def board_page(request: HttpRequest) -> HttpResponse:
@@ -64,7 +70,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("this job is not on the board")
     applied = None
     if request.user.is_authenticated:
-        applied = Application.objects.filter(job=job, applicant=request.user).first()
+        applied = Application.objects.filter(job=job, applicant=_me(request)).first()
     return render(request, "careers/job.html", _job_context(request, job, mine, applied))
 
 
@@ -99,14 +105,14 @@ def _job_context(
 @login_required
 def my_jobs(request: HttpRequest) -> HttpResponse:
     _employer(request)
-    jobs = Job.objects.filter(employer=request.user).order_by("-created")
+    jobs = Job.objects.filter(employer=_me(request)).order_by("-created")
     return render(request, "careers/mine.html", {"jobs": jobs})
 
 
 @login_required
 def edit_job(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _employer(request)
-    job = _own_job(request, pk) if pk else Job(employer=request.user)
+    job = _own_job(request, pk) if pk else Job(employer=_me(request))
     if job.pk and job.status in (Job.CLOSED, Job.ARCHIVED, Job.REJECTED):
         messages.error(request, "A closed, expired or rejected posting cannot be edited.")
         return redirect("careers-mine")
@@ -231,7 +237,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if not message:
                 raise resumes.BadResume("message: say a few words to the employer")
-            if Application.objects.filter(job=job, applicant=request.user).exists():
+            if Application.objects.filter(job=job, applicant=_me(request)).exists():
                 raise resumes.BadResume("you have already applied to this job")
             data, kind = resumes.check(request.FILES.get("resume"))
         except resumes.BadResume as exc:
@@ -240,9 +246,9 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             upload = request.FILES["resume"]
             row = Application(
                 job=job,
-                applicant=request.user,
+                applicant=_me(request),
                 message=message[:5000],
-                resume_name=(upload.name or f"resume.{kind}")[-200:],
+                resume_name=(getattr(upload, "name", "") or f"resume.{kind}")[-200:],
                 resume_kind=kind,
                 resume_size=len(data),
             )
@@ -261,14 +267,14 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    rows = Application.objects.filter(applicant=request.user).select_related("job")
+    rows = Application.objects.filter(applicant=_me(request)).select_related("job")
     return render(request, "careers/my_applications.html", {"rows": rows})
 
 
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, token: str) -> HttpResponse:
-    row = get_object_or_404(Application, token=token, applicant=request.user)
+    row = get_object_or_404(Application, token=token, applicant=_me(request))
     row.status = Application.WITHDRAWN
     row.save(update_fields=["status"])
     messages.success(request, "Application withdrawn.")
@@ -278,7 +284,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def delete_application(request: HttpRequest, token: str) -> HttpResponse:
-    row = get_object_or_404(Application, token=token, applicant=request.user)
+    row = get_object_or_404(Application, token=token, applicant=_me(request))
     resumes.delete(row.token)
     row.delete()
     messages.success(request, "Your application and résumé are deleted.")
@@ -312,17 +318,17 @@ def searches(request: HttpRequest) -> HttpResponse:
         if frequency not in dict(SavedSearch.FREQUENCIES):
             frequency = SavedSearch.DAILY
         name = request.POST.get("name", "").strip()[:200] or "Coding jobs"
-        SavedSearch.objects.create(user=request.user, name=name, query=query, frequency=frequency)
+        SavedSearch.objects.create(user=_me(request), name=name, query=query, frequency=frequency)
         messages.success(request, f"Saved “{name}”.")
         return redirect("careers-searches")
-    rows = SavedSearch.objects.filter(user=request.user)
+    rows = SavedSearch.objects.filter(user=_me(request))
     return render(request, "careers/searches.html", {"rows": rows})
 
 
 @login_required
 @require_POST
 def delete_search(request: HttpRequest, pk: int) -> HttpResponse:
-    SavedSearch.objects.filter(pk=pk, user=request.user).delete()
+    SavedSearch.objects.filter(pk=pk, user=_me(request)).delete()
     return redirect("careers-searches")
 
 

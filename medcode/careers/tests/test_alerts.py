@@ -54,7 +54,8 @@ def test_digests_send_new_jobs_when_due(django_capture_on_commit_callbacks: Any)
     assert send_digests() == (0, 0)  # sent: not due again for a day
     later = timezone.now() + timedelta(days=8)
     assert send_digests(later) == (2, 1)  # the weekly one mails; the daily one has nothing new
-    daily.refresh_from_db(), weekly.refresh_from_db()
+    daily.refresh_from_db()
+    weekly.refresh_from_db()
     assert daily.last_sent == weekly.last_sent == later
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from medcode.careers import resumes
 from medcode.careers.models import Application
 from medcode.careers.tests.factories import live_job, logged_in, person
 
@@ -45,7 +44,7 @@ def test_apply_and_only_the_two_parties_read_the_resume(setup: dict[str, Any]) -
     coder = logged_in(person("coder@example.org"))
     assert apply(coder, setup["job"], PDF).status_code == 302
     row = Application.objects.get()
-    stored = Path(settings.MEDCODE_RESUMES_DIR) / row.token
+    stored = resumes.folder() / row.token
     assert stored.read_bytes() == PDF and row.resume_kind == "pdf"
     url = f"/careers/applications/{row.token}/resume"
     assert coder.get(url).content == PDF
@@ -99,7 +98,16 @@ def test_status_withdraw_and_delete(setup: dict[str, Any]) -> None:
     # Someone else cannot delete it; the applicant can, résumé file included.
     logged_in(person("nosy@example.org")).post(f"/careers/applications/{row.token}/delete")
     assert Application.objects.filter(pk=row.pk).exists()
-    stored = Path(settings.MEDCODE_RESUMES_DIR) / row.token
+    stored = resumes.folder() / row.token
     assert stored.exists()
     coder.post(f"/careers/applications/{row.token}/delete")
+    assert not Application.objects.exists() and not stored.exists()
+
+
+def test_deleting_the_account_deletes_the_resume(setup: dict[str, Any]) -> None:
+    user = person("coder@example.org")
+    apply(logged_in(user), setup["job"], PDF)
+    stored = resumes.folder() / Application.objects.get().token
+    assert stored.exists()
+    user.delete()
     assert not Application.objects.exists() and not stored.exists()

@@ -129,8 +129,8 @@ def test_json_ld_cannot_close_its_script() -> None:
 
 
 def _post(key: str | None, body: dict[str, Any]) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
-    return Client().post("/api/v1/jobs", body, content_type="application/json", **headers)
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return Client().post("/api/v1/jobs", body, content_type="application/json", headers=headers)
 
 
 API_BODY = {

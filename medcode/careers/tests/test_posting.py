@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def errors(**changes: Any) -> dict[str, list[str]]:
     form = JobForm({**POSTING, **changes})
     form.is_valid()
-    return {k: list(v) for k, v in form.errors.items()}
+    return {k: [str(e) for e in v] for k, v in form.errors.items()}
 
 
 def test_pay_range_and_unit_are_required() -> None:
