@@ -47,10 +47,19 @@ def inbox(db: None, settings: Any, live_url: str, tmp_path: Any) -> Iterator[Inb
         yield received
 
 
+VIOLATIONS: list[str] = []
+
+
 def tab_for(browser: Any, live_url: str, email: str) -> Any:
     context = browser.new_context(base_url=live_url)
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    # Every careers page runs under the strict Content-Security-Policy (the JSON-LD block too).
+    tab.on(
+        "console",
+        lambda m: VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    tab.on("pageerror", lambda e: VIOLATIONS.append(str(e)))
     tab.goto("/accounts/login/")
     tab.fill("input[name=login]", email)
     tab.fill("input[name=password]", PASSWORD)
@@ -179,3 +188,4 @@ def test_post_moderate_alert_find_apply_expire_and_flag(
     moderator.goto("/careers/moderation/")
     flagged = moderator.get_by_test_id("pending-job").filter(has_text=fee_title)
     assert "asks the applicant for money" in flagged.get_by_test_id("flags").inner_text()
+    assert VIOLATIONS == []

@@ -121,8 +121,9 @@ def edit_job(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if form.is_valid():
             with transaction.atomic():
                 form.apply_to(job)
-                if job.status == Job.APPROVED:
-                    # An edit to a live posting is checked again like a new one.
+                if job.status in (Job.APPROVED, Job.PENDING):
+                    # An edited posting is submitted and checked again like a new one, so a
+                    # moderator never approves text the flags did not see.
                     job.status = Job.DRAFT
                 job.save()
             return redirect("careers-preview", pk=job.pk)

@@ -170,6 +170,10 @@ def test_employer_drafts_previews_edits_submits_and_closes() -> None:
     boss.post(f"/careers/jobs/{job.pk}/submit/")
     job.refresh_from_db()
     assert (job.title, job.status) == ("Remote ortho coder", Job.PENDING)
+    # Editing a pending posting takes it back to a draft, to be submitted (and checked) again.
+    boss.post(f"/careers/jobs/{job.pk}/edit/", {**form, "title": "Remote orthopedic coder"})
+    job.refresh_from_db()
+    assert (job.title, job.status) == ("Remote orthopedic coder", Job.DRAFT)
     boss.post(f"/careers/jobs/{job.pk}/close/")
     job.refresh_from_db()
     assert job.status == Job.CLOSED
