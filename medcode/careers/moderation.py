@@ -80,7 +80,22 @@ def _send_back(job: Job, moderator: Any, note: str, status: str) -> Job:
     job.moderation_note = note.strip()
     job.moderated_by = moderator
     job.save()
+    transaction.on_commit(lambda: _tell_employer(job))
     return job
+
+
+def _tell_employer(job: Job) -> None:
+    from django.core.mail import send_mail
+
+    from medcode.careers.alerts import site_url
+
+    what = "was rejected" if job.status == Job.REJECTED else "needs changes before it is posted"
+    send_mail(
+        f"[medcode] Your job posting “{job.title}” {what}",
+        f"A moderator wrote:\n\n{job.moderation_note}\n\nYour postings: {site_url()}/careers/mine/",
+        None,
+        [job.employer.email],
+    )
 
 
 def close(job: Job) -> Job:

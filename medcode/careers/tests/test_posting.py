@@ -137,13 +137,18 @@ def test_moderator_approves_rejects_or_asks_for_changes(
     assert jobs[1].status == Job.PENDING  # a rejection needs its reason
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(f"/careers/moderation/{jobs[0].pk}/", {"action": "approve"})
-    staff.post(f"/careers/moderation/{jobs[1].pk}/", {"action": "reject", "note": "Not coding"})
-    staff.post(f"/careers/moderation/{jobs[2].pk}/", {"action": "changes", "note": "Add pay"})
+        staff.post(f"/careers/moderation/{jobs[1].pk}/", {"action": "reject", "note": "Not coding"})
+        staff.post(f"/careers/moderation/{jobs[2].pk}/", {"action": "changes", "note": "Add pay"})
     statuses = [Job.objects.get(pk=j.pk).status for j in jobs]
     assert statuses == [Job.APPROVED, Job.REJECTED, Job.CHANGES]
     mine = logged_in(boss).get("/careers/mine/").content.decode()
     assert "Not coding" in mine and "Add pay" in mine
-    assert mail.outbox == []  # nobody saved a search
+    # The employer hears of a rejection or a request for changes, with the moderator's words.
+    assert [(m.to, "Not coding" in m.body) for m in mail.outbox] == [
+        (["boss@lakeside.example"], True),
+        (["boss@lakeside.example"], False),
+    ]
+    assert "needs changes" in mail.outbox[1].subject and "Add pay" in mail.outbox[1].body
 
 
 def test_only_staff_moderate_and_only_employers_post() -> None:
