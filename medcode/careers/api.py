@@ -62,7 +62,23 @@ def _error(status: int, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message, **extra}, status=status)
 
 
-@router.get("", summary="Jobs on the board, filtered as /careers/ filters them")
+_FILTERS = {
+    "parameters": [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": str(field.help_text or field.label or name),
+        }
+        for name, field in SearchForm.base_fields.items()
+    ]
+}
+
+
+@router.get(
+    "", summary="Jobs on the board, filtered as /careers/ filters them", openapi_extra=_FILTERS
+)
 def list_jobs(request: HttpRequest) -> Any:
     """Parameters as the search page: q, credential, setting, specialty, code_set, location_type,
     state, employment_type, pay_at_least + pay_unit, apprentice, max_experience, posted_within
