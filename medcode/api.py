@@ -27,6 +27,11 @@ def _mount_routers() -> None:
 
     api.add_router("/assistant", assistant_router)
 
+    # careers (issue 15): GET/POST /api/v1/jobs.
+    from medcode.careers.api import router as careers_router
+
+    api.add_router("/jobs", careers_router)
+
 
 @api.exception_handler(CodeNotFound)
 def _not_found(request: HttpRequest, exc: Exception) -> Any:

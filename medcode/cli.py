@@ -436,6 +436,31 @@ def _add_account_commands(commands: Any) -> None:
     key.set_defaults(func=cmd_apikey_create)
 
 
+def cmd_jobs_alerts(args: argparse.Namespace) -> int:
+    from medcode.careers.alerts import send_digests
+
+    checked, mailed = send_digests()
+    print(f"{checked} saved search(es) due, {mailed} digest mail(s) sent")
+    return 0
+
+
+def cmd_jobs_archive(args: argparse.Namespace) -> int:
+    from medcode.careers.board import archive_expired
+
+    print(f"{archive_expired()} expired posting(s) archived")
+    return 0
+
+
+def _add_jobs_commands(commands: Any) -> None:
+    # careers (issue 15): run from cron (docs/jobs.md) until a task queue does it.
+    jobs = commands.add_parser("jobs", help="job board chores: alert digests, archiving")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    alerts = jobs_commands.add_parser("alerts", help="mail the daily and weekly digests now due")
+    alerts.set_defaults(func=cmd_jobs_alerts)
+    archive = jobs_commands.add_parser("archive", help="archive postings past their expiry")
+    archive.set_defaults(func=cmd_jobs_archive)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medcode",
@@ -573,6 +598,7 @@ def build_parser() -> argparse.ArgumentParser:
     manage.set_defaults(func=cmd_manage)
 
     _add_account_commands(commands)
+    _add_jobs_commands(commands)
     return parser
 
 

@@ -288,3 +288,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # one switch for "served over HTTPS".
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- careers: the job board (issue 15; medcode/careers, docs/jobs.md) -----------------------
+INSTALLED_APPS.append("medcode.careers")
+# Résumés are kept in MEDCODE_HOME/careers/resumes (never served as files); the largest accepted.
+MEDCODE_RESUME_MAX_BYTES = int(os.environ.get("MEDCODE_RESUME_MAX_BYTES", str(5 * 1024 * 1024)))
+# Links in alert mails and feeds point here.
+MEDCODE_SITE_URL = os.environ.get("MEDCODE_SITE_URL", "http://127.0.0.1:8000")
