@@ -314,6 +314,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_guides_check(args: argparse.Namespace) -> int:
+    from medcode.guides.commands import check
+
+    return check(args.paths, args.today or date.today())
+
+
+def cmd_guides_reviewed(args: argparse.Namespace) -> int:
+    from medcode.guides.commands import mark_reviewed
+
+    return mark_reviewed(args.slug, args.by, date.today())
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -451,6 +463,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="nginx in front of gunicorn (auto: when nginx is installed; see docs/deploy.md)",
     )
     serve.set_defaults(func=cmd_serve)
+
+    # Guides (issue 13): the linter CI runs, and marking a guide's facts as reviewed.
+    guides = commands.add_parser("guides", help="check guides against the store; mark reviewed")
+    guide_commands = guides.add_subparsers(dest="guides_command", required=True, metavar="ACTION")
+    guide_check = guide_commands.add_parser(
+        "check", help="check every code, live fact and scenario of the guides"
+    )
+    guide_check.add_argument(
+        "paths", nargs="*", type=Path, help="guide files or folders (default: the shipped guides)"
+    )
+    guide_check.add_argument(
+        "--today", type=_date, help="the date next_review is compared with (default: today)"
+    )
+    guide_check.set_defaults(func=cmd_guides_check)
+    reviewed = guide_commands.add_parser(
+        "reviewed", help="record the facts a guide relies on as reviewed (clears the banner)"
+    )
+    reviewed.add_argument("slug", help="the guide's slug (its file name without .md)")
+    reviewed.add_argument("--by", default="", help="the reviewer's name")
+    reviewed.set_defaults(func=cmd_guides_reviewed)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

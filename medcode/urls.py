@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("medcode.codes.urls")),
     path("", include("medcode.search.urls")),
     path("", include("medcode.claims.urls")),
+    path("", include("medcode.guides.urls")),
 ]

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from medcode.guides.content import guides_for_code
 from medcode.codes import facts as hcpcs_facts
 from medcode.codes import fragments
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
@@ -178,6 +179,7 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         )
         context["mue_html"] = fragments.mue_rows(info.get("mue") or {}, stored)
     context["ncd_lists"] = _ncd_lists(info, snap, context["date_param"])
+    context["guides"] = guides_for_code(stored)  # issue 13: the guides that cover the code
     return render(request, "codes/code.html", context)
 
 
