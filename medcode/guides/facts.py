@@ -17,6 +17,7 @@ Kinds::
     [[mue G0283]]                      practitioner MUE and its adjudication indicator (MAI)
     [[mue E0747 dme]]                  another setting (practitioner, outpatient_hospital, dme)
     [[ptp 97140 97530]]                the PTP edit between two codes and its modifier indicator
+    [[global 20974]]                   the PFS global surgery period (000, 010, 090, XXX...)
     [[kx]] / [[kx 2025]]               the KX threshold of the date's year (or of a year)
     [[targeted_review]]                the targeted medical review amount
     [[descriptor G0283]]               HCPCS long descriptor; CPT short descriptor from the PFS
@@ -52,6 +53,7 @@ KINDS = (
     "ptp",
     "kx",
     "targeted_review",
+    "global",
     "descriptor",
     "lcd",
     "article",
@@ -184,6 +186,18 @@ class FactReader:
             text = f"{_money(nf)} non-facility, {_money(fac)} facility"
         return self._shown(tag, text + (where if locality else " (national)"), cite)
 
+    def _global(self, tag: str, code: str) -> Fact:
+        answer, fees = self._rvu(code)
+        if answer is None or fees is None:
+            return self._missing(tag, f"no PFS relative value row for {code} on {self.day}")
+        main = next((r for r in fees["rows"] if not r["modifier"]), fees["rows"][0])
+        days = main.get("global_days")
+        if days is None:
+            return self._missing(tag, f"the fee schedule gives {code} no global period")
+        meaning = main.get("global_days_meaning") or ""
+        text = f"global period {days}" + (f" ({meaning.rstrip('.')})" if meaning else "")
+        return self._shown(tag, text, f"{_release(answer)}, row {code.upper()}")
+
     def _mue(self, tag: str, code: str, setting: str = "practitioner") -> Fact:
         code = code.upper()
         if setting not in edit_facts.MUE_DATASETS:
@@ -192,7 +206,10 @@ class FactReader:
         answer = self.cite(edit_facts.MUE_DATASETS[setting])
         if found is None or answer is None:
             return self._missing(tag, f"no {setting} MUE for {code} on {self.day}")
-        text = f"{found['value']} per day (MAI {found['adjudication_indicator']})"
+        mai = found["adjudication_indicator"]
+        # MAI 1 counts units per claim line; 2 and 3 per date of service.
+        per = "per line" if mai == 1 else "per day"
+        text = f"{found['value']} {per} (MAI {mai})"
         return self._shown(tag, text, f"{_release(answer)}, row {code}")
 
     def _ptp(self, tag: str, column1: str, column2: str, setting: str = "practitioner") -> Fact:
