@@ -29,6 +29,8 @@ REFERENCE = Path(
     )
 )
 RUN = 8
+#: Live tags whose first N arguments are procedure codes.
+CODE_KINDS = {"status": 1, "payment": 1, "mue": 1, "ptp": 2, "descriptor": 1, "global": 1}
 
 
 @dataclass
@@ -94,7 +96,14 @@ def check_guide(
     for match in BARE_CODE.finditer(text):
         report.problems.append(f"{match.group(1)} is typed as text: write [[code {match.group(1)}]]")
     tagged = {m.group(2).split()[0].upper() for m in TAG.finditer(guide.body) if m.group(1) == "code"}
-    for code in sorted(set(guide.codes) | tagged):
+    # Codes a fact is about are checked for their window too, though they need no link.
+    about = {
+        arg.upper()
+        for m in TAG.finditer(guide.body)
+        if m.group(1) in CODE_KINDS
+        for arg in m.group(2).split()[: CODE_KINDS[m.group(1)]]
+    }
+    for code in sorted(set(guide.codes) | tagged | about):
         report.problems.extend(_code_problems(code, guide))
     untagged = sorted(set(guide.codes) - tagged)
     if untagged:
