@@ -213,3 +213,14 @@ def test_facts_changed_since_review_until_marked_reviewed(full_load: list[Outcom
     assert "[[mue 97014]]: was 1 per day (MAI 3), now" in text
     assert mark_reviewed(slug, "R. Viewer", TODAY, io.StringIO()) == 0
     assert "Facts changed since review" not in get(f"/guides/{slug}")[2]
+
+
+@pytest.mark.parametrize("modifier", ["25", "26", "50", "51", "52", "57", "58", "59", "76", "77", "78", "79", "91", "95"])
+def test_cpt_modifier_pages_explain_the_modifier(full_load: list[Outcome], modifier: str) -> None:
+    from medcode.guides.modifiers import cpt_modifiers
+
+    status, _, text = get(f"/modifiers/{modifier}")
+
+    assert status == 200
+    assert f"What {modifier} is for (in medcode's words)" in text
+    assert unescape(cpt_modifiers()[modifier].use) in text

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 from medcode.guides.content import guides_for_code
+from medcode.guides.modifiers import cpt_modifiers
 from medcode.codes import facts as hcpcs_facts
 from medcode.codes import fragments
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
@@ -488,7 +489,8 @@ def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
     table = guidance()
     entries = table.for_modifier(modifier)
     ncci = NCCI_PTP_MODIFIERS.get(modifier)
-    if hcpcs is None and not entries and ncci is None:
+    cpt_meaning = cpt_modifiers().get(modifier)  # issue 13: CPT modifiers in our words
+    if hcpcs is None and not entries and ncci is None and cpt_meaning is None:
         where = answer.release.label if answer else "no HCPCS release is loaded"
         return _problem(
             request,
@@ -506,6 +508,7 @@ def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
             "hcpcs_source": answer.release if answer else None,
             "hcpcs_note": answer.note if answer else None,
             "numeric": modifier.isdigit(),
+            "cpt_meaning": cpt_meaning,
             "entries": [
                 {"condition": e.condition, "when": table.conditions[e.condition], "why": e.why}
                 for e in entries

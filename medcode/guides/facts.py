@@ -14,6 +14,7 @@ Kinds::
     [[payment G0283]]                  national non-facility and facility amounts
     [[payment G0283 nonfacility]]      one of them (also: facility)
     [[payment G0283 locality=01112-05]]  GPCI-adjusted amounts in one locality
+    [[payment 71046 26]]               the professional (26) or technical (TC) row
     [[mue G0283]]                      practitioner MUE and its adjudication indicator (MAI)
     [[mue E0747 dme]]                  another setting (practitioner, outpatient_hospital, dme)
     [[ptp 97140 97530]]                the PTP edit between two codes and its modifier indicator
@@ -22,6 +23,7 @@ Kinds::
     [[targeted_review]]                the targeted medical review amount
     [[descriptor G0283]]               HCPCS long descriptor; CPT short descriptor from the PFS
     [[lcd L33796]] / [[article A52513]]  a title from the loaded LCD/Article index
+    [[cpt_modifier 25]]                medcode's own explanation of a CPT modifier
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ KINDS = (
     "descriptor",
     "lcd",
     "article",
+    "cpt_modifier",
 )
 
 
@@ -157,8 +160,11 @@ class FactReader:
         code = code.upper()
         which = [o for o in options if o in ("facility", "nonfacility")]
         locality = next((o.split("=", 1)[1] for o in options if o.startswith("locality=")), None)
-        if len(which) + (locality is not None) != len(options):
-            return self._missing(tag, "options are facility, nonfacility, locality=MAC-LOC")
+        part = next((o.upper() for o in options if o.upper() in ("26", "TC")), None)
+        if len(which) + (locality is not None) + (part is not None) != len(options):
+            return self._missing(tag, "options are facility, nonfacility, 26, TC, locality=MAC-LOC")
+        if part is not None and locality is not None:
+            return self._missing(tag, "a 26 or TC amount is national only")
         answer, fees = self._rvu(code)
         if answer is None or fees is None:
             return self._missing(tag, f"no PFS relative value row for {code} on {self.day}")
@@ -174,9 +180,12 @@ class FactReader:
             gpci = self.cite("pfs_gpci")
             cite = f"{_release(answer)}, row {code}; {_release(gpci) if gpci else ''}"
         else:
-            main = next((r for r in fees["rows"] if not r["modifier"]), fees["rows"][0])
+            wanted = part or None
+            main = next((r for r in fees["rows"] if r["modifier"] == wanted), None)
+            if main is None:
+                return self._missing(tag, f"the fee schedule has no {part or 'global'} row for {code}")
             nf, fac = main["national_non_facility_amount"], main["national_facility_amount"]
-            where = " national"
+            where = f" with {part}" if part else ""
             cite = f"{_release(answer)}, row {code}"
         if which == ["facility"]:
             text = f"{_money(fac)} facility"
@@ -184,7 +193,7 @@ class FactReader:
             text = f"{_money(nf)} non-facility"
         else:
             text = f"{_money(nf)} non-facility, {_money(fac)} facility"
-        return self._shown(tag, text + (where if locality else " (national)"), cite)
+        return self._shown(tag, text + (where if locality else f"{where} (national)"), cite)
 
     def _global(self, tag: str, code: str) -> Fact:
         answer, fees = self._rvu(code)
@@ -292,6 +301,19 @@ class FactReader:
             f"{number.upper()} “{found['title']}”",
             f"{_release(answer)}, row {number.upper()} version {found['document_version']}",
         )
+
+    def _cpt_modifier(self, tag: str, code: str) -> Fact:
+        from medcode.guides.modifiers import cpt_modifiers
+
+        found = cpt_modifiers().get(code.upper())
+        if found is None:
+            return self._missing(tag, f"medcode has no explanation of modifier {code}")
+        html = format_html(
+            '<span class="modifier-meaning">{} <em>When to use it:</em> {}</span>',
+            found.meaning,
+            found.use,
+        )
+        return Fact(tag, html, f"{found.meaning} {found.use}", "medcode cpt_modifiers.toml")
 
     def _lcd(self, tag: str, number: str) -> Fact:
         return self._index(tag, "LCD", number)

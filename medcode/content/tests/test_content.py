@@ -137,8 +137,8 @@ def test_no_guide_repeats_eight_words_of_a_reference_page() -> None:
     pages = {
         page.name: runs(tokens(page.read_text(encoding="utf-8")), RUN) for page in reference_pages()
     }
-    guides = sorted(GUIDES.glob("*.md"))
-    assert guides, f"no guides in {GUIDES}"
+    guides = [*sorted(GUIDES.glob("*.md")), GUIDES.parent / "cpt_modifiers.toml"]
+    assert len(guides) > 1, f"no guides in {GUIDES}"
     copied = []
     for path in guides:
         for run in sorted(runs(tokens(path.read_text(encoding="utf-8")), RUN)):
