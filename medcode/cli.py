@@ -54,26 +54,14 @@ def _print_json(data: Any) -> None:
 
 
 def _progress_printer() -> tuple[Any, Any]:
-    """A rich progress display on a terminal; nothing when output is piped (CI, scripts)."""
-    if not sys.stderr.isatty():
-        return None, None
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """Load progress (issue 13): a rich bar per file with rows/s on a terminal, else one line
+    per file on stderr as each one finishes (CI logs, ./scripts/run piped to a file)."""
+    from medcode.releases.progress import LineProgress, terminal_progress
 
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TextColumn("{task.fields[rows]:>12,} rows"),
-        TimeElapsedColumn(),
-        transient=True,
-    )
-    tasks: dict[str, Any] = {}
-
-    def update(source: Any, rows: int) -> None:
-        if source.name not in tasks:
-            tasks[source.name] = progress.add_task(source.name, rows=0)
-        progress.update(tasks[source.name], rows=rows)
-
-    return progress, update
+    if sys.stderr.isatty():
+        return terminal_progress()
+    lines = LineProgress(sys.stderr)
+    return lines, lines.update
 
 
 def cmd_data_load(args: argparse.Namespace) -> int:
