@@ -68,8 +68,13 @@ note = "First."
 """
 
 
-def guide(tmp_path: Path, body: str, codes: str = '"G0283"', start: str = "2026-01-01",
-          end: str = "2026-12-31") -> Path:
+def guide(
+    tmp_path: Path,
+    body: str,
+    codes: str = '"G0283"',
+    start: str = "2026-01-01",
+    end: str = "2026-12-31",
+) -> Path:
     path = tmp_path / "test-guide.md"
     path.write_text(FRONT.format(codes=codes, start=start, end=end) + body, encoding="utf-8")
     return path
@@ -91,8 +96,13 @@ def test_the_shipped_guides_pass_the_check(full_load: list[Outcome]) -> None:
 
 def test_a_code_outside_the_guide_window_fails(full_load: list[Outcome], tmp_path: Path) -> None:
     code, ended = terminated_hcpcs_code()
-    path = guide(tmp_path, f"Bill [[code {code}]] here.\n", codes=f'"{code}"', start="2025-01-01",
-                 end="2025-03-31")
+    path = guide(
+        tmp_path,
+        f"Bill [[code {code}]] here.\n",
+        codes=f'"{code}"',
+        start="2025-01-01",
+        end="2025-03-31",
+    )
 
     status, out = run(path)
 
@@ -101,13 +111,20 @@ def test_a_code_outside_the_guide_window_fails(full_load: list[Outcome], tmp_pat
     assert "terminated" in out
     # The same code inside its life passes that check.
     before = ended.replace(day=1)
-    path = guide(tmp_path, f"Bill [[code {code}]] here.\n", codes=f'"{code}"',
-                 start=before.isoformat(), end=ended.isoformat())
+    path = guide(
+        tmp_path,
+        f"Bill [[code {code}]] here.\n",
+        codes=f'"{code}"',
+        start=before.isoformat(),
+        end=ended.isoformat(),
+    )
     assert f"code {code} is not valid" not in run(path)[1]
 
 
 def test_a_live_fact_the_store_lacks_fails(full_load: list[Outcome], tmp_path: Path) -> None:
-    path = guide(tmp_path, "[[code G0283]] pays [[payment G0283]]; [[mue QQ999]] and [[kx 1990]].\n")
+    path = guide(
+        tmp_path, "[[code G0283]] pays [[payment G0283]]; [[mue QQ999]] and [[kx 1990]].\n"
+    )
 
     status, out = run(path)
 
@@ -121,14 +138,19 @@ def test_a_scenario_whose_findings_disagree_with_its_text_fails(
     full_load: list[Outcome], tmp_path: Path
 ) -> None:
     claim = {"payer": "medicare", "lines": [{"code": "97014", "modifiers": ["GP"], "units": 1}]}
-    body = "[[code G0283]]\n\n```scenario\n" + json.dumps(
-        {"title": "Wrong", "expect": [], "claim": claim}
-    ) + "\n```\n"
+    body = (
+        "[[code G0283]]\n\n```scenario\n"
+        + json.dumps({"title": "Wrong", "expect": [], "claim": claim})
+        + "\n```\n"
+    )
 
     status, out = run(guide(tmp_path, body))
 
     assert status == 1
-    assert "scenario 1 (Wrong): the text expects [] but the claim checker finds [MCS001, MUE001]" in out
+    assert (
+        "scenario 1 (Wrong): the text expects [] but the claim checker finds [MCS001, MUE001]"
+        in out
+    )
 
 
 def test_a_code_typed_as_text_or_a_past_review_date_fails(
@@ -215,7 +237,9 @@ def test_facts_changed_since_review_until_marked_reviewed(full_load: list[Outcom
     assert "Facts changed since review" not in get(f"/guides/{slug}")[2]
 
 
-@pytest.mark.parametrize("modifier", ["25", "26", "50", "51", "52", "57", "58", "59", "76", "77", "78", "79", "91", "95"])
+@pytest.mark.parametrize(
+    "modifier", ["25", "26", "50", "51", "52", "57", "58", "59", "76", "77", "78", "79", "91", "95"]
+)
 def test_cpt_modifier_pages_explain_the_modifier(full_load: list[Outcome], modifier: str) -> None:
     from medcode.guides.modifiers import cpt_modifiers
 

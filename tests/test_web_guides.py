@@ -22,7 +22,9 @@ def test_the_front_page_puts_search_first_and_reads_at_375_px(page: Any) -> None
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("link", name="Guides").first.click()
     page.wait_for_url(re.compile(r"/guides/$"))
-    assert page.get_by_role("link", name=re.compile("Unattended electrical stimulation")).is_visible()
+    assert page.get_by_role(
+        "link", name=re.compile("Unattended electrical stimulation")
+    ).is_visible()
 
 
 def test_a_live_fact_changes_when_the_reader_changes_the_date(page: Any) -> None:
@@ -35,8 +37,10 @@ def test_a_live_fact_changes_when_the_reader_changes_the_date(page: Any) -> None
     page.get_by_role("button", name="Show").click()
 
     page.wait_for_url(re.compile(r"date=2026-06-01"))
-    assert page.locator('.fact[data-tag="[[kx]]"]').first.inner_text().startswith(
-        f"${amounts[2026]:,}"
+    assert (
+        page.locator('.fact[data-tag="[[kx]]"]')
+        .first.inner_text()
+        .startswith(f"${amounts[2026]:,}")
     )
 
 

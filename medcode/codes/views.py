@@ -22,8 +22,6 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-from medcode.guides.content import guides_for_code
-from medcode.guides.modifiers import cpt_modifiers
 from medcode.codes import facts as hcpcs_facts
 from medcode.codes import fragments
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
@@ -35,6 +33,8 @@ from medcode.edits import facts as edit_facts
 from medcode.edits.indicators import NCCI_PTP_MODIFIERS, PTP_MODIFIER_INDICATORS
 from medcode.fees import facts as fee_facts
 from medcode.fees.indicators import STATUS_CODES
+from medcode.guides.content import guides_for_code
+from medcode.guides.modifiers import cpt_modifiers
 from medcode.releases.budget import BudgetExceeded, time_budget
 from medcode.releases.dates import BadDate, parse_as_of
 from medcode.releases.sql import row

@@ -51,8 +51,7 @@ def mark_reviewed(slug: str, by: str, today: date, out: TextIO = sys.stdout) -> 
         },
     )
     print(
-        f"{slug}: marked reviewed with {len(rendered.facts_map())} facts as of "
-        f"{rendered.day}",
+        f"{slug}: marked reviewed with {len(rendered.facts_map())} facts as of {rendered.day}",
         file=out,
     )
     return 0

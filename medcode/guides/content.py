@@ -134,8 +134,9 @@ def load_guide(path: Path) -> Guide:
     if unknown:
         raise ContentError(f"{where}: front matter has unknown keys {', '.join(unknown)}")
     window = _table(meta["window"], where, "window")
-    start, end = _date(window.get("start"), where, "window.start"), _date(
-        window.get("end"), where, "window.end"
+    start, end = (
+        _date(window.get("start"), where, "window.start"),
+        _date(window.get("end"), where, "window.end"),
     )
     if end < start:
         raise ContentError(f"{where}: window ends ({end}) before it starts ({start})")
@@ -151,7 +152,9 @@ def load_guide(path: Path) -> Guide:
         codes=codes,
         start=start,
         end=end,
-        authors=tuple(_person(a, where, "authors") for a in _list(meta["authors"], where, "authors")),
+        authors=tuple(
+            _person(a, where, "authors") for a in _list(meta["authors"], where, "authors")
+        ),
         reviewer=_person(meta["reviewer"], where, "reviewer"),
         last_reviewed=_date(meta["last_reviewed"], where, "last_reviewed"),
         next_review=_date(meta["next_review"], where, "next_review"),

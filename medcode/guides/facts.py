@@ -183,7 +183,9 @@ class FactReader:
             wanted = part or None
             main = next((r for r in fees["rows"] if r["modifier"] == wanted), None)
             if main is None:
-                return self._missing(tag, f"the fee schedule has no {part or 'global'} row for {code}")
+                return self._missing(
+                    tag, f"the fee schedule has no {part or 'global'} row for {code}"
+                )
             nf, fac = main["national_non_facility_amount"], main["national_facility_amount"]
             where = f" with {part}" if part else ""
             cite = f"{_release(answer)}, row {code}"
@@ -254,12 +256,16 @@ class FactReader:
         found = data.kx_threshold(asked)
         if found.year != asked:
             return self._missing(tag, found.note)
-        return self._shown(tag, f"${found.amount:,}", f"therapy.toml [kx] {asked}: {data.kx_citation}")
+        return self._shown(
+            tag, f"${found.amount:,}", f"therapy.toml [kx] {asked}: {data.kx_citation}"
+        )
 
     def _targeted_review(self, tag: str) -> Fact:
         data = therapy()
         return self._shown(
-            tag, f"${data.targeted_review:,}", f"therapy.toml [kx] targeted_review: {data.kx_citation}"
+            tag,
+            f"${data.targeted_review:,}",
+            f"therapy.toml [kx] targeted_review: {data.kx_citation}",
         )
 
     def _descriptor(self, tag: str, code: str) -> Fact:

@@ -52,12 +52,16 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 
 
 def reference_runs(folder: Path = REFERENCE) -> dict[str, set[tuple[str, ...]]]:
-    return {p.name: _runs(_words(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.txt"))}
+    return {
+        p.name: _runs(_words(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.txt"))
+    }
 
 
 def copied_runs(text: str, pages: dict[str, set[tuple[str, ...]]]) -> list[str]:
     mine = _runs(_words(text))
-    return [f"{name}: {' '.join(run)}" for name, seen in pages.items() for run in sorted(mine & seen)]
+    return [
+        f"{name}: {' '.join(run)}" for name, seen in pages.items() for run in sorted(mine & seen)
+    ]
 
 
 def prose(body: str) -> str:
@@ -77,7 +81,9 @@ def _code_problems(code: str, guide: Guide) -> list[str]:
             continue
         status = str(found.get("status") or "")
         if status.startswith(("terminated", "not yet", "deleted", "ended")):
-            problems.append(f"code {code} is not valid on {day} (window {guide.start}–{guide.end}): {status}")
+            problems.append(
+                f"code {code} is not valid on {day} (window {guide.start} to {guide.end}): {status}"
+            )
     return problems
 
 
@@ -94,8 +100,12 @@ def check_guide(
         report.problems.append(f"next_review {guide.next_review} is past (today is {today})")
     text = prose(guide.body)
     for match in BARE_CODE.finditer(text):
-        report.problems.append(f"{match.group(1)} is typed as text: write [[code {match.group(1)}]]")
-    tagged = {m.group(2).split()[0].upper() for m in TAG.finditer(guide.body) if m.group(1) == "code"}
+        report.problems.append(
+            f"{match.group(1)} is typed as text: write [[code {match.group(1)}]]"
+        )
+    tagged = {
+        m.group(2).split()[0].upper() for m in TAG.finditer(guide.body) if m.group(1) == "code"
+    }
     # Codes a fact is about are checked for their window too, though they need no link.
     about = {
         arg.upper()
@@ -107,7 +117,9 @@ def check_guide(
         report.problems.extend(_code_problems(code, guide))
     untagged = sorted(set(guide.codes) - tagged)
     if untagged:
-        report.problems.append(f"front matter codes never linked in the text: {', '.join(untagged)}")
+        report.problems.append(
+            f"front matter codes never linked in the text: {', '.join(untagged)}"
+        )
     rendered = render_guide(guide, guide.default_date(today))
     report.problems.extend(rendered.problems)
     if pages:

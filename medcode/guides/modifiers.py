@@ -33,7 +33,9 @@ def load_cpt_modifiers(path: Path) -> dict[str, CptModifier]:
     found: dict[str, CptModifier] = {}
     for number, entry in enumerate(data.get("modifier", []), start=1):
         if not isinstance(entry, dict) or set(entry) != _KEYS:
-            raise ContentError(f"{path}: modifier {number}: needs exactly {', '.join(sorted(_KEYS))}")
+            raise ContentError(
+                f"{path}: modifier {number}: needs exactly {', '.join(sorted(_KEYS))}"
+            )
         if not all(isinstance(entry[k], str) and entry[k].strip() for k in _KEYS):
             raise ContentError(f"{path}: modifier {number}: every field is non-empty text")
         code = entry["code"].strip().upper()

@@ -50,7 +50,9 @@ class Scenario:
         return self.problem is None and self.found == sorted(set(self.expect))
 
     def checker_url(self) -> str:
-        return "/claims/check?" + urlencode({"claim": json.dumps(self.claim, separators=(",", ":"))})
+        return "/claims/check?" + urlencode(
+            {"claim": json.dumps(self.claim, separators=(",", ":"))}
+        )
 
 
 @dataclass
@@ -108,7 +110,9 @@ def run_scenario(scenario: Scenario, day: date) -> None:
     claim = dict(scenario.claim)
     claim["date_of_service"] = day.isoformat()
     claim["lines"] = [
-        {k: v for k, v in line.items() if k != "date_of_service"} if isinstance(line, dict) else line
+        {k: v for k, v in line.items() if k != "date_of_service"}
+        if isinstance(line, dict)
+        else line
         for line in claim.get("lines", [])
     ]
     scenario.claim = claim
@@ -143,7 +147,9 @@ def render_guide(guide: Guide, day: date) -> Rendered:
     seen: set[str] = set()
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h2", "h3"):
-            title = re.sub(r"MCFACT(\d+)Z", lambda m: facts[int(m.group(1))].text, tokens[i + 1].content)
+            title = re.sub(
+                r"MCFACT(\d+)Z", lambda m: facts[int(m.group(1))].text, tokens[i + 1].content
+            )
             anchor = slugify(title) or f"section-{i}"
             while anchor in seen:
                 anchor += "-2"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from django.contrib.syndication.views import Feed
@@ -97,7 +97,9 @@ def _jsonld(request: HttpRequest, guide: Guide) -> str:
             "honorificSuffix": guide.reviewer.credentials,
         },
         "about": list(guide.codes),
-        "citation": [{"@type": "CreativeWork", "name": s.title, "url": s.url} for s in guide.sources],
+        "citation": [
+            {"@type": "CreativeWork", "name": s.title, "url": s.url} for s in guide.sources
+        ],
     }
     # JSON inside <script type="application/ld+json">: "<" escaped so no "</script>" can end it.
     text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
@@ -124,11 +126,11 @@ class GuideFeed(Feed):
         return f"/guides/{item.slug}"
 
     def item_updateddate(self, item: Guide) -> Any:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        return datetime.combine(item.updated, datetime.min.time(), tzinfo=timezone.utc)
+        return datetime.combine(item.updated, datetime.min.time(), tzinfo=UTC)
 
     def item_pubdate(self, item: Guide) -> Any:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        return datetime.combine(item.published, datetime.min.time(), tzinfo=timezone.utc)
+        return datetime.combine(item.published, datetime.min.time(), tzinfo=UTC)
