@@ -35,10 +35,15 @@ def home(request: HttpRequest) -> HttpResponse:
     from medcode.guides.content import guides
 
     recent = sorted(guides().values(), key=lambda g: g.updated, reverse=True)[:5]
+    currency = data_currency(date.today())
     return render(
         request,
         "releases/home.html",
-        {"currency": data_currency(date.today()), "guides": recent},
+        {
+            "currency": currency,
+            "guides": recent,
+            "any_loaded": Release.objects.exists(),
+        },
     )
 
 
