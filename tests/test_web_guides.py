@@ -17,7 +17,8 @@ def test_the_front_page_puts_search_first_and_reads_at_375_px(page: Any) -> None
     box = page.get_by_label("Find a code by its number, words or an abbreviation")
     assert box.is_visible()
     assert page.get_by_role("link", name="Claim checker").first.is_visible()
-    assert page.locator("#data-currency").inner_text().startswith("Answers as of today use: HCPCS")
+    currency = page.locator("#data-currency").inner_text()
+    assert currency.startswith("Answers as of today use: HCPCS Level II")
     assert "medcode data fetch" in page.locator("#data-currency").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("link", name="Guides").first.click()

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 
 from medcode.releases.models import Release
 from medcode.releases.store import Snapshot
@@ -43,8 +44,25 @@ def home(request: HttpRequest) -> HttpResponse:
             "currency": currency,
             "guides": recent,
             "any_loaded": Release.objects.exists(),
+            "more_tools": [t for t in MORE_TOOLS if _routed(t["path"])],
         },
     )
+
+
+#: Tools other apps add as they land: listed once their page is routed.
+MORE_TOOLS = (
+    {"path": "/assistant", "name": "Assistant", "about": "ask a coding question in your words."},
+    {"path": "/consultations", "name": "Consultations", "about": "questions for a coder."},
+    {"path": "/jobs", "name": "Jobs", "about": "long-running checks and their results."},
+)
+
+
+def _routed(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
 
 
 def data_currency(day: date) -> list[dict[str, Any]]:
