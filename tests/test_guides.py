@@ -248,3 +248,34 @@ def test_cpt_modifier_pages_explain_the_modifier(full_load: list[Outcome], modif
     assert status == 200
     assert f"What {modifier} is for (in medcode's words)" in text
     assert unescape(cpt_modifiers()[modifier].use) in text
+
+
+def test_the_cli_runs_the_check_and_marks_a_guide_reviewed(
+    full_load: list[Outcome], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from medcode.cli import main
+
+    assert main(["guides", "check"]) == 0
+    assert f"ok    {E_STIM}" in capsys.readouterr().out
+    assert main(["guides", "reviewed", "no-such-guide"]) == 2
+    assert "no guide 'no-such-guide'" in capsys.readouterr().err
+    assert main(["guides", "reviewed", E_STIM, "--by", "R. Viewer"]) == 0
+    assert GuideReview.objects.get(slug=E_STIM).reviewer == "R. Viewer"
+
+
+def test_the_api_gives_the_same_facts_as_the_page(full_load: list[Outcome]) -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    mue, mai = mue_value("practitioner", "97014")
+
+    answer = client.get(f"/api/v1/guides/{E_STIM}", {"date": "2026-01-15"}).json()
+
+    assert answer["as_of"] == "2026-01-15"
+    facts = {f["tag"]: f for f in answer["facts"]}
+    assert facts["[[mue 97014]]"]["value"] == f"{mue} per day (MAI {mai})"
+    assert facts["[[mue 97014]]"]["source"].startswith("ncci_mue_practitioner")
+    assert [s["found"] for s in answer["scenarios"]][1] == ["MCS001", "MUE001"]
+    assert all(s["agrees"] for s in answer["scenarios"]) and len(answer["scenarios"]) == 4
+    assert client.get("/api/v1/guides/nope").status_code == 404
+    assert client.get(f"/api/v1/guides/{E_STIM}", {"date": "2026-13-01"}).status_code == 400
+    listed = client.get("/api/v1/guides", {"code": "g0283"}).json()["guides"]
+    assert E_STIM in [g["slug"] for g in listed]

@@ -13,8 +13,9 @@ from medcode.guides.models import GuideReview
 from medcode.guides.render import render_guide
 
 
-def check(paths: list[Path], today: date, out: TextIO = sys.stdout) -> int:
+def check(paths: list[Path], today: date, out: TextIO | None = None) -> int:
     """Exit 0 when every guide passes, 1 when any has a problem, 2 when no guide was found."""
+    out = out or sys.stdout
     files: list[Path] = []
     for path in paths or [GUIDES]:
         files.extend(sorted(path.glob("*.md")) if path.is_dir() else [path])
@@ -35,7 +36,8 @@ def check(paths: list[Path], today: date, out: TextIO = sys.stdout) -> int:
     return 1 if failed else 0
 
 
-def mark_reviewed(slug: str, by: str, today: date, out: TextIO = sys.stdout) -> int:
+def mark_reviewed(slug: str, by: str, today: date, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     guide = guides().get(slug)
     if guide is None:
         known = ", ".join(sorted(guides())) or "none"
