@@ -279,3 +279,18 @@ def test_the_api_gives_the_same_facts_as_the_page(full_load: list[Outcome]) -> N
     assert client.get(f"/api/v1/guides/{E_STIM}", {"date": "2026-13-01"}).status_code == 400
     listed = client.get("/api/v1/guides", {"code": "g0283"}).json()["guides"]
     assert E_STIM in [g["slug"] for g in listed]
+
+
+def test_each_fact_points_to_a_numbered_citation_naming_release_and_row(
+    full_load: list[Outcome],
+) -> None:
+    _, html, _ = get(f"/guides/{E_STIM}?date=2026-01-15")
+    mark = re.search(
+        r'data-tag="\[\[mue 97014\]\]">[^<]*<sup class="cite"><a href="#cite-(\d+)"', html
+    )
+
+    assert mark is not None
+    cited = re.search(rf'<li id="cite-{mark[1]}">([^<]*)</li>', html)
+    assert cited is not None
+    assert cited[1].startswith("ncci_mue_practitioner: NCCI MUE practitioner services")
+    assert ", row 97014" in cited[1]

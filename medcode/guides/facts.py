@@ -73,8 +73,13 @@ class Fact:
 
 
 def _release(answer: InForce) -> str:
-    note = f"; {answer.note}" if answer.note else ""
-    return f"{answer.release.dataset} {answer.release.label}{note}"
+    return f"{answer.release.dataset}: {answer.release.label}"
+
+
+def _cite(answer: InForce, where: str) -> str:
+    """Dataset, release and row; then the store's note when the release does not cover the date."""
+    note = f" ({answer.note.rstrip('.')})" if answer.note else ""
+    return f"{_release(answer)}, row {where}{note}"
 
 
 def _money(value: float | None) -> str:
@@ -121,14 +126,8 @@ class FactReader:
         )
 
     def _shown(self, tag: str, text: str, cite: str) -> Fact:
-        html = format_html(
-            '<span class="fact" data-tag="{}">{}<sup class="cite" title="{}">[{}]</sup></span>',
-            tag,
-            text,
-            cite,
-            cite.split(" ", 1)[0],
-        )
-        return Fact(tag, html, text, cite)
+        # The page numbers the citations and adds the marks (render.py): one list per page.
+        return Fact(tag, escape(text), text, cite)
 
     # --- kinds ---------------------------------------------------------------------------
 
@@ -153,7 +152,7 @@ class FactReader:
         return self._shown(
             tag,
             f"status {status['code']} ({status['meaning'].split(':')[0]})",
-            f"{_release(answer)}, row {code.upper()}",
+            _cite(answer, f"{code.upper()}"),
         )
 
     def _payment(self, tag: str, code: str, *options: str) -> Fact:
@@ -178,7 +177,7 @@ class FactReader:
             nf, fac = main["non_facility_amount"], main["facility_amount"]
             where = f" in {found['selected']['name']} ({locality})"
             gpci = self.cite("pfs_gpci")
-            cite = f"{_release(answer)}, row {code}; {_release(gpci) if gpci else ''}"
+            cite = _cite(answer, code) + (f"; {_cite(gpci, locality)}" if gpci else "")
         else:
             wanted = part or None
             main = next((r for r in fees["rows"] if r["modifier"] == wanted), None)
@@ -188,7 +187,7 @@ class FactReader:
                 )
             nf, fac = main["national_non_facility_amount"], main["national_facility_amount"]
             where = f" with {part}" if part else ""
-            cite = f"{_release(answer)}, row {code}"
+            cite = _cite(answer, f"{code}")
         if which == ["facility"]:
             text = f"{_money(fac)} facility"
         elif which == ["nonfacility"]:
@@ -207,7 +206,7 @@ class FactReader:
             return self._missing(tag, f"the fee schedule gives {code} no global period")
         meaning = main.get("global_days_meaning") or ""
         text = f"global period {days}" + (f" ({meaning.rstrip('.')})" if meaning else "")
-        return self._shown(tag, text, f"{_release(answer)}, row {code.upper()}")
+        return self._shown(tag, text, _cite(answer, f"{code.upper()}"))
 
     def _mue(self, tag: str, code: str, setting: str = "practitioner") -> Fact:
         code = code.upper()
@@ -221,7 +220,7 @@ class FactReader:
         # MAI 1 counts units per claim line; 2 and 3 per date of service.
         per = "per line" if mai == 1 else "per day"
         text = f"{found['value']} {per} (MAI {mai})"
-        return self._shown(tag, text, f"{_release(answer)}, row {code}")
+        return self._shown(tag, text, _cite(answer, f"{code}"))
 
     def _ptp(self, tag: str, column1: str, column2: str, setting: str = "practitioner") -> Fact:
         column1, column2 = column1.upper(), column2.upper()
@@ -233,12 +232,12 @@ class FactReader:
             return self._missing(tag, f"no {setting} PTP release is loaded")
         edits = self.store.ptp_edits(dataset, self.snap, {column1, column2})
         edit = edits.get((column1, column2))
-        cite = f"{_release(answer)}, row {column1}/{column2}"
+        cite = _cite(answer, f"{column1}/{column2}")
         if edit is None:
             reverse = edits.get((column2, column1))
             if reverse is None:
                 return self._shown(tag, f"no edit pairs {column1} with {column2}", cite)
-            edit, cite = reverse, f"{_release(answer)}, row {column2}/{column1}"
+            edit, cite = reverse, _cite(answer, f"{column2}/{column1}")
         indicator = str(edit["modifier_indicator"])
         meaning = ptp_modifier_indicator_meaning(indicator)
         text = (
@@ -277,17 +276,13 @@ class FactReader:
                 [answer.release.id, code],
             )
             if found:
-                return self._shown(
-                    tag, f"“{found['long_description']}”", f"{_release(answer)}, row {code}"
-                )
+                return self._shown(tag, f"“{found['long_description']}”", _cite(answer, f"{code}"))
         if code[:1].isdigit():
             rvu = self.cite("pfs_rvu")
             cpt = fee_facts.cpt(code, self.snap, self.cite)
             if cpt and rvu:
                 # Shown from the file the user loaded; never stored in the repository (AMA).
-                return self._shown(
-                    tag, f"“{cpt['short_description']}”", f"{_release(rvu)}, row {code}"
-                )
+                return self._shown(tag, f"“{cpt['short_description']}”", _cite(rvu, f"{code}"))
         return self._missing(tag, f"no loaded descriptor for {code} on {self.day}")
 
     def _index(self, tag: str, kind: str, number: str) -> Fact:
@@ -305,7 +300,7 @@ class FactReader:
         return self._shown(
             tag,
             f"{number.upper()} “{found['title']}”",
-            f"{_release(answer)}, row {number.upper()} version {found['document_version']}",
+            _cite(answer, f"{number.upper()} version {found['document_version']}"),
         )
 
     def _cpt_modifier(self, tag: str, code: str) -> Fact:

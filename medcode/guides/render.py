@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
@@ -63,6 +64,8 @@ class Rendered:
     scenarios: list[Scenario]
     day: date
     problems: list[str] = field(default_factory=list)
+    #: The distinct citations of the page's facts, numbered from 1 in order of appearance.
+    cites: list[str] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         return fingerprint(self.facts_map())
@@ -164,7 +167,27 @@ def render_guide(guide: Guide, day: date) -> Rendered:
         ),
         html,
     )
-    html = re.sub(r"MCFACT(\d+)Z", lambda m: facts[int(m.group(1))].html, html)
+    cites: list[str] = []
+    for fact in facts:
+        if fact.cite and fact.cite not in cites:
+            cites.append(fact.cite)
+
+    def shown(match: re.Match[str]) -> str:
+        fact = facts[int(match.group(1))]
+        if not fact.cite:
+            return fact.html
+        number = cites.index(fact.cite) + 1
+        return format_html(
+            '<span class="fact" data-tag="{}">{}<sup class="cite">'
+            '<a href="#cite-{}" title="{}">[{}]</a></sup></span>',
+            fact.tag,
+            mark_safe(fact.html),  # safe: built escaped by FactReader
+            number,
+            fact.cite,
+            number,
+        )
+
+    html = re.sub(r"MCFACT(\d+)Z", shown, html)
     problems = [f.problem for f in facts if f.problem]
     for s in scenarios:
         if s.problem:
@@ -176,4 +199,4 @@ def render_guide(guide: Guide, day: date) -> Rendered:
                 f"[{', '.join(s.found)}] on {day}"
             )
     # safe: markdown-it escapes the text (raw HTML off); facts and scenarios are escaped HTML
-    return Rendered(mark_safe(html), toc, facts, scenarios, day, problems)
+    return Rendered(mark_safe(html), toc, facts, scenarios, day, problems, cites)
