@@ -294,3 +294,35 @@ def test_each_fact_points_to_a_numbered_citation_naming_release_and_row(
     assert cited is not None
     assert cited[1].startswith("ncci_mue_practitioner: NCCI MUE practitioner services")
     assert ", row 97014" in cited[1]
+
+
+MUE_HEADER = (
+    '"Placeholder notice written for a medcode test.",,,\n'
+    '"HCPCS/\nCPT Code",Practitioner Services MUE Values,MUE Adjudication Indicator,'
+    "MUE Rationale\n"
+)
+
+
+def test_a_newly_loaded_release_that_changes_a_fact_raises_the_banner(
+    full_load: list[Outcome], tmp_path: Path
+) -> None:
+    from medcode.releases.loader import load_paths
+
+    day = guides()[E_STIM].default_date(TODAY)
+    quarter = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    assert mark_reviewed(E_STIM, "R. Viewer", TODAY, io.StringIO()) == 0
+    mue, mai = mue_value("practitioner", "97014")
+    # A later quarter's MUE file (CMS's layout) that raises 97014's MUE by one.
+    path = tmp_path / f"MCR_MUE_PractitionerServices_Eff_{quarter:%m-%d-%Y}.csv"
+    path.write_text(
+        MUE_HEADER + f"97014,{mue + 1},3 Date of Service Edit: Clinical,Clinical: Data\n",
+        encoding="cp1252",
+    )
+    assert [o.status for o in load_paths([path])] == ["loaded"]
+
+    text = get(f"/guides/{E_STIM}")[2]
+
+    assert "Facts changed since review" in text
+    assert f"[[mue 97014]]: was {mue} per day (MAI {mai}), now {mue + 1} per day (MAI 3)" in text
+    assert mark_reviewed(E_STIM, "R. Viewer", TODAY, io.StringIO()) == 0
+    assert "Facts changed since review" not in get(f"/guides/{E_STIM}")[2]
