@@ -7,12 +7,15 @@ from typing import Any, TextIO
 
 
 def terminal_progress() -> tuple[Any, Any]:
-    """A rich display: one line per file with a spinner, rows, rows/s and elapsed time."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """A rich display: one line per file with a bar, rows, rows/s and elapsed time."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
+        # A file's row count is unknown until it is read: the bar pulses while it loads and
+        # fills when the file is done.
+        BarColumn(),
         TextColumn("{task.fields[rows]:>12,} rows"),
         TextColumn("{task.fields[rate]:>10,.0f} rows/s"),
         TimeElapsedColumn(),
@@ -23,11 +26,24 @@ def terminal_progress() -> tuple[Any, Any]:
     def update(source: Any, rows: int) -> None:
         if source.name not in tasks:
             started[source.name] = time.monotonic()
-            tasks[source.name] = progress.add_task(source.name, rows=0, rate=0.0)
+            for other in tasks.values():
+                progress.update(other, total=1, completed=1)  # the previous file is done
+            tasks[source.name] = progress.add_task(source.name, total=None, rows=0, rate=0.0)
         elapsed = max(time.monotonic() - started[source.name], 1e-6)
         progress.update(tasks[source.name], rows=rows, rate=rows / elapsed)
 
-    return progress, update
+    class Finishing:
+        """The rich display as a context manager that fills the last file's bar at the end."""
+
+        def __enter__(self) -> Any:
+            return progress.__enter__()
+
+        def __exit__(self, *exc: Any) -> None:
+            for task in tasks.values():
+                progress.update(task, total=1, completed=1)
+            progress.__exit__(*exc)
+
+    return Finishing(), update
 
 
 class LineProgress:
