@@ -326,3 +326,11 @@ def test_a_newly_loaded_release_that_changes_a_fact_raises_the_banner(
     assert f"[[mue 97014]]: was {mue} per day (MAI {mai}), now {mue + 1} per day (MAI 3)" in text
     assert mark_reviewed(E_STIM, "R. Viewer", TODAY, io.StringIO()) == 0
     assert "Facts changed since review" not in get(f"/guides/{E_STIM}")[2]
+
+
+def test_a_bad_date_or_an_unknown_guide_is_refused_clearly(full_load: list[Outcome]) -> None:
+    status, _, text = get(f"/guides/{E_STIM}?date=2026-13-01")
+
+    assert status == 400
+    assert "2026-13-01" in text
+    assert get("/guides/no-such-guide")[0] == 404
