@@ -22,6 +22,10 @@ def _mount_routers() -> None:
     from medcode.search.api import router as search_router
 
     api.add_router("/search", search_router)
+    # Guides (issue 13): a guide's live facts and scenario results as JSON.
+    from medcode.guides.api import router as guides_router
+
+    api.add_router("/guides", guides_router)
 
     from medcode.assistant.api import router as assistant_router
 

@@ -54,26 +54,14 @@ def _print_json(data: Any) -> None:
 
 
 def _progress_printer() -> tuple[Any, Any]:
-    """A rich progress display on a terminal; nothing when output is piped (CI, scripts)."""
-    if not sys.stderr.isatty():
-        return None, None
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """Load progress (issue 13): a rich bar per file with rows/s on a terminal, else one line
+    per file on stderr as each one finishes (CI logs, ./scripts/run piped to a file)."""
+    from medcode.releases.progress import LineProgress, terminal_progress
 
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TextColumn("{task.fields[rows]:>12,} rows"),
-        TimeElapsedColumn(),
-        transient=True,
-    )
-    tasks: dict[str, Any] = {}
-
-    def update(source: Any, rows: int) -> None:
-        if source.name not in tasks:
-            tasks[source.name] = progress.add_task(source.name, rows=0)
-        progress.update(tasks[source.name], rows=rows)
-
-    return progress, update
+    if sys.stderr.isatty():
+        return terminal_progress()
+    lines = LineProgress(sys.stderr)
+    return lines, lines.update
 
 
 def cmd_data_load(args: argparse.Namespace) -> int:
@@ -334,6 +322,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_guides_check(args: argparse.Namespace) -> int:
+    from medcode.guides.commands import check
+
+    return check(args.paths, args.today or date.today())
+
+
+def cmd_guides_reviewed(args: argparse.Namespace) -> int:
+    from medcode.guides.commands import mark_reviewed
+
+    return mark_reviewed(args.slug, args.by, date.today())
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
@@ -592,6 +592,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="nginx in front of gunicorn (auto: when nginx is installed; see docs/deploy.md)",
     )
     serve.set_defaults(func=cmd_serve)
+
+    # Guides (issue 13): the linter CI runs, and marking a guide's facts as reviewed.
+    guides = commands.add_parser("guides", help="check guides against the store; mark reviewed")
+    guide_commands = guides.add_subparsers(dest="guides_command", required=True, metavar="ACTION")
+    guide_check = guide_commands.add_parser(
+        "check", help="check every code, live fact and scenario of the guides"
+    )
+    guide_check.add_argument(
+        "paths", nargs="*", type=Path, help="guide files or folders (default: the shipped guides)"
+    )
+    guide_check.add_argument(
+        "--today", type=_date, help="the date next_review is compared with (default: today)"
+    )
+    guide_check.set_defaults(func=cmd_guides_check)
+    reviewed = guide_commands.add_parser(
+        "reviewed", help="record the facts a guide relies on as reviewed (clears the banner)"
+    )
+    reviewed.add_argument("slug", help="the guide's slug (its file name without .md)")
+    reviewed.add_argument("--by", default="", help="the reviewer's name")
+    reviewed.set_defaults(func=cmd_guides_reviewed)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

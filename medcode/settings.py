@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "medcode.coverage",
     "medcode.claims",
     "medcode.search",
+    # Guides (issue 13): Markdown guides with live facts; stores only review fingerprints.
+    "medcode.guides",
     # Swagger UI for /api/v1/docs from django-ninja's own static files, not a CDN (issue 8).
     "ninja",
     "medcode.assistant",

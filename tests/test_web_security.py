@@ -16,6 +16,10 @@ PAGES = [
     "/codes/M17.11?date=2026-01-15",
     "/search?q=knee+pain",
     "/claims/check",
+    # Guides (issue 13): JSON-LD is data, not script, so the policy lets it be.
+    "/guides/",
+    "/guides/unattended-electrical-stimulation-2026?date=2026-06-01",
+    "/releases",
 ]
 
 

@@ -56,6 +56,9 @@ def check(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     summary: str | None = None
     result: dict[str, Any] | None = None
+    if request.method == "GET" and request.GET.get("claim"):
+        # A claim in medcode's JSON form, prefilled (a guide's "Open in the claim checker").
+        values, line_rows = _prefilled(request.GET["claim"], values, line_rows)
     if request.method == "POST":
         values = {name: request.POST.get(name, "").strip()[:200] for name in CLAIM_FIELDS}
         line_rows = _posted_rows(request)
@@ -159,6 +162,50 @@ def _claim_fields(values: dict[str, str], errors: dict[str, str]) -> list[dict[s
         field["value"] = values.get(field["id"], "")
         field["error"] = errors.get(field["id"])
     return fields
+
+
+def _prefilled(
+    text: str, values: dict[str, str], line_rows: list[dict[str, Any]]
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The form's values for a JSON claim; what is not a claim leaves the form as it was."""
+    import json
+
+    try:
+        data = json.loads(text[:20000])
+    except ValueError:
+        return values, line_rows
+    if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
+        return values, line_rows
+    filled = dict(values)
+    for name in ("payer", "setting", "place_of_service", "date_of_service", "locality"):
+        if isinstance(data.get(name), str | int):
+            filled[name] = str(data[name])[:200]
+    if isinstance(data.get("id"), str | int):
+        filled["claim_id"] = str(data["id"])[:200]
+    if isinstance(data.get("diagnoses"), list):
+        filled["diagnoses"] = " ".join(str(d) for d in data["diagnoses"])[:200]
+    amounts = data.get("therapy_amounts")
+    if isinstance(amounts, dict):
+        for key, name in (("pt_slp", "therapy_pt_slp"), ("ot", "therapy_ot")):
+            if key in amounts:
+                filled[name] = str(amounts[key])[:200]
+    rows = []
+    for n, line in enumerate(data["lines"][:MAX_ROWS], start=1):
+        row = _blank_row(n)
+        if isinstance(line, dict):
+            row["code"] = str(line.get("code", ""))[:60]
+            mods = line.get("modifiers")
+            row["modifiers"] = " ".join(str(m) for m in mods)[:60] if isinstance(mods, list) else ""
+            for name in ("units", "minutes"):
+                if line.get(name) is not None:
+                    row[name] = str(line[name])[:60]
+            pointers = line.get("diagnosis_pointers")
+            if isinstance(pointers, list):
+                row["pointers"] = " ".join(str(p) for p in pointers)[:60]
+        rows.append(row)
+    while len(rows) < START_ROWS:
+        rows.append(_blank_row(len(rows) + 1))
+    return filled, rows
 
 
 def _blank_row(number: int, focus: bool = False) -> dict[str, Any]:

@@ -35,6 +35,8 @@ from medcode.edits import facts as edit_facts
 from medcode.edits.indicators import NCCI_PTP_MODIFIERS, PTP_MODIFIER_INDICATORS
 from medcode.fees import facts as fee_facts
 from medcode.fees.indicators import STATUS_CODES
+from medcode.guides.content import guides_for_code
+from medcode.guides.modifiers import cpt_modifiers
 from medcode.releases.budget import BudgetExceeded, time_budget
 from medcode.releases.dates import BadDate, parse_as_of
 from medcode.releases.sql import row
@@ -189,6 +191,7 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
     context["ncd_lists"] = _ncd_lists(info, snap, context["date_param"])
     # Our own index terms (issue 11), shown under CMS's short descriptor of a CPT code.
     context["also_known_as"] = also_known_as(stored) if info.get("system") == "CPT" else ()
+    context["guides"] = guides_for_code(stored)  # issue 13: the guides that cover the code
     return render(request, "codes/code.html", context)
 
 
@@ -511,7 +514,8 @@ def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
     table = guidance()
     entries = table.for_modifier(modifier)
     ncci = NCCI_PTP_MODIFIERS.get(modifier)
-    if hcpcs is None and not entries and ncci is None:
+    cpt_meaning = cpt_modifiers().get(modifier)  # issue 13: CPT modifiers in our words
+    if hcpcs is None and not entries and ncci is None and cpt_meaning is None:
         where = answer.release.label if answer else "no HCPCS release is loaded"
         return _problem(
             request,
@@ -529,6 +533,7 @@ def modifier_page(request: HttpRequest, code: str) -> HttpResponse:
             "hcpcs_source": answer.release if answer else None,
             "hcpcs_note": answer.note if answer else None,
             "numeric": modifier.isdigit(),
+            "cpt_meaning": cpt_meaning,
             "entries": [
                 {"condition": e.condition, "when": table.conditions[e.condition], "why": e.why}
                 for e in entries

@@ -208,3 +208,31 @@ def test_the_openapi_document_shows_the_three_body_types(store: None) -> None:
     body = schema["paths"]["/api/v1/claims/check"]["post"]["requestBody"]["content"]
     assert set(body) == {"application/json", "text/csv", "application/edi-x12"}
     assert body["application/json"]["example"]["lines"][0]["code"] == "97014"
+
+
+# Prefilled from a guide's scenario (issue 13): /claims/check?claim=<medcode's JSON claim form>
+
+
+def test_a_json_claim_in_the_query_prefills_the_form(store: None, client: Client) -> None:
+    claim = (
+        '{"id": "s-1", "payer": "medicare", "date_of_service": "2026-03-02", "diagnoses":'
+        ' ["M25.561"], "therapy_amounts": {"pt_slp": 2600}, "lines": [{"code": "97110",'
+        ' "modifiers": ["GP", "KX"], "units": 2, "minutes": 30}]}'
+    )
+
+    html = client.get("/claims/check", {"claim": claim}).content.decode()
+
+    assert re.search(r'id="line-1-code"[^>]*value="97110"', html)
+    assert re.search(r'id="line-1-modifiers"[^>]*value="GP KX"', html)
+    assert re.search(r'id="line-1-minutes"[^>]*value="30"', html)
+    assert re.search(r'id="date_of_service"[^>]*value="2026-03-02"', html)
+    assert re.search(r'id="therapy_pt_slp"[^>]*value="2600"', html)
+    assert re.search(r'id="diagnoses"[^>]*value="M25.561"', html)
+
+
+@pytest.mark.parametrize("claim", ["not json", "[1, 2]", '{"lines": "97110"}'])
+def test_what_is_not_a_claim_leaves_the_form_empty(store: None, client: Client, claim: str) -> None:
+    response = client.get("/claims/check", {"claim": claim})
+
+    assert response.status_code == 200
+    assert re.search(r'id="line-1-code"[^>]*value=""', response.content.decode())

@@ -21,6 +21,7 @@ from medcode.content.descriptions import (
 )
 
 REPO = Path(__file__).resolve().parents[3]
+GUIDES = REPO / "medcode" / "content" / "guides"
 #: The third-party pages medcode must not copy. CI checks them out beside the repository.
 REFERENCE = Path(os.environ.get("MEDCODE_SHARED_REFERENCE", REPO.parent / "shared" / "reference"))
 
@@ -122,6 +123,25 @@ def test_no_description_repeats_eight_words_of_a_reference_page() -> None:
     for path in FILES:
         body = parse_description(path).body_markdown
         for run in sorted(runs(tokens(body), RUN)):
+            copied += [
+                f"{path.name} ~ {name}: {' '.join(run)}"
+                for name, seen in pages.items()
+                if run in seen
+            ]
+
+    assert copied == []
+
+
+def test_no_guide_repeats_eight_words_of_a_reference_page() -> None:
+    # Guides (issue 13) are our own words too; `medcode guides check` runs the same test.
+    pages = {
+        page.name: runs(tokens(page.read_text(encoding="utf-8")), RUN) for page in reference_pages()
+    }
+    guides = [*sorted(GUIDES.glob("*.md")), GUIDES.parent / "cpt_modifiers.toml"]
+    assert len(guides) > 1, f"no guides in {GUIDES}"
+    copied = []
+    for path in guides:
+        for run in sorted(runs(tokens(path.read_text(encoding="utf-8")), RUN)):
             copied += [
                 f"{path.name} ~ {name}: {' '.join(run)}"
                 for name, seen in pages.items()

@@ -10,13 +10,28 @@ from medcode.releases.loader import load_paths
 
 
 @pytest.mark.django_db
-def test_the_home_page_lists_loaded_releases(tmp_path: Path) -> None:
+def test_the_releases_page_lists_loaded_releases(tmp_path: Path) -> None:
     load_paths([write_anweb(tmp_path, GOOD)])
 
-    page = Client().get("/")
+    page = Client().get("/releases")
 
     assert page.status_code == 200
     assert "HCPCS Level II Apr 2030" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_home_page_says_which_releases_answer_today(tmp_path: Path) -> None:
+    load_paths([write_anweb(tmp_path, GOOD)])
+
+    page = Client().get("/").content.decode()
+
+    # The fixture release (April 2030) is the only HCPCS one: it answers today as the latest.
+    assert "Answers as of today use: HCPCS Level II Apr 2030" in " ".join(page.split())
+    assert "ICD-10-CM not loaded" in page
+    assert "medcode data fetch" in page
+    assert 'action="/search"' in page and 'href="/claims/check"' in page
+    assert 'href="/guides/"' in page
+    assert 'href="/assistant"' not in page  # listed once the assistant's page is routed
 
 
 @pytest.mark.django_db

@@ -1,0 +1,85 @@
+"""Guide endpoints, mounted at /api/v1/guides by medcode/api.py: the same facts as the page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from medcode.guides.content import Guide, guides
+from medcode.guides.render import render_guide
+from medcode.releases.dates import BadDate, parse_as_of
+
+router = Router(tags=["guides"])
+
+
+def _summary(guide: Guide) -> dict[str, Any]:
+    return {
+        "slug": guide.slug,
+        "title": guide.title,
+        "summary": guide.summary,
+        "topics": list(guide.topics),
+        "codes": list(guide.codes),
+        "window": {"start": guide.start.isoformat(), "end": guide.end.isoformat()},
+        "last_reviewed": guide.last_reviewed.isoformat(),
+        "next_review": guide.next_review.isoformat(),
+        "reviewer": {"name": guide.reviewer.name, "credentials": guide.reviewer.credentials},
+        "url": f"/guides/{guide.slug}",
+    }
+
+
+@router.get("", summary="The guides, optionally only those covering a code")
+def guide_list(request: HttpRequest, code: str = "") -> Any:
+    wanted = code.strip().upper()
+    return {
+        "guides": [
+            _summary(g)
+            for g in sorted(guides().values(), key=lambda g: g.slug)
+            if not wanted or wanted in g.codes
+        ]
+    }
+
+
+@router.get("/{slug}", summary="A guide's live facts and scenario results for a date of service")
+def guide_facts(request: HttpRequest, slug: str, date: str = "") -> Any:
+    from medcode.api import api
+
+    guide = guides().get(slug)
+    if guide is None:
+        return api.create_response(
+            request, {"ok": False, "error": f"no guide {slug!r}"}, status=404
+        )
+    day = guide.default_date(_today())
+    if date.strip():
+        try:
+            day = parse_as_of(date)
+        except BadDate as exc:
+            return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+    rendered = render_guide(guide, day)
+    return {
+        **_summary(guide),
+        "as_of": day.isoformat(),
+        "facts": [
+            {"tag": f.tag, "value": f.text, "source": f.cite, "problem": f.problem}
+            for f in rendered.facts
+            if not f.tag.startswith(("[[code", "[[modifier"))
+        ],
+        "scenarios": [
+            {
+                "title": s.title,
+                "expect": s.expect,
+                "found": s.found,
+                "agrees": s.agrees,
+                "problem": s.problem,
+                "result": s.result,
+                "claim": s.claim,
+            }
+            for s in rendered.scenarios
+        ],
+    }
+
+
+def _today() -> date:
+    return date.today()
