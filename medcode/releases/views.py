@@ -52,8 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
 #: Tools other apps add as they land: listed once their page is routed.
 MORE_TOOLS = (
     {"path": "/assistant", "name": "Assistant", "about": "ask a coding question in your words."},
-    {"path": "/consultations", "name": "Consultations", "about": "questions for a coder."},
-    {"path": "/jobs", "name": "Jobs", "about": "long-running checks and their results."},
+    {
+        "path": "/consult/",
+        "name": "Consultations",
+        "about": "ask a credentialed coder; a sourced draft first.",
+    },
+    {"path": "/careers/", "name": "Jobs", "about": "coding jobs with pay, credential and setting."},
 )
 
 
