@@ -244,6 +244,9 @@ class Server:
             "DATABASE_URL": f"sqlite:///{database}",
             "MEDCODE_HOME": str(home),
             "TMPDIR": str(home),
+            # Measures serving, not metering: metered, the cookie-less clients of one address
+            # would be new guests each, over the per-address cap within seconds (403s).
+            "MEDCODE_ACCESS": os.environ.get("MEDCODE_ACCESS", "open"),
         }
         env.pop("SECRET_KEY", None)
         with self.log.open("wb") as out:
