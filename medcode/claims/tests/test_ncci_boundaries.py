@@ -9,6 +9,7 @@ practitioner PTP            outpatient PTP              deletion / effective
 97110/97116  indicator 0    97110/97116  indicator 0    deleted 2026-02-15 (last day it applies)
 97535/97116  indicator 1    97535/97116  indicator 1    deleted 2026-02-15
 97750/97140  indicator 0                                effective 2026-02-01
+97150/97124  indicator 1                                no rationale given
 
 MUE (practitioner / outpatient): J1100 2/5 MAI 1, 97750 2/5 MAI 2, 97110 2/5 MAI 3, G0283 0 MAI 3.
 """
@@ -277,3 +278,20 @@ def test_an_mue001_finding_says_how_the_units_were_counted(ncci: None) -> None:
         "release": "NCCI MUE practitioner services, effective 2026-01-01",
         "detail": "97110: MUE 2, 3 Date of Service Edit: Clinical; Clinical: Data",
     }
+
+
+def test_an_edit_without_a_rationale_is_cited_without_one(ncci: None) -> None:
+    [finding] = [f for f in findings(line("97150"), line("97124")) if f["rule"] == "PTP002"]
+
+    assert finding["source"]["detail"] == "97150 / 97124: modifier indicator 1, deletion date *"
+
+
+def test_a_repeated_code_or_another_date_does_not_hide_a_later_pair(ncci: None) -> None:
+    # Pairs of one code, or of lines on other dates, are skipped, and the search goes on.
+    repeated = findings(line("97161"), line("97161"), line("97140"))
+    other_day = findings(
+        {**line("97140"), "date_of_service": "2026-02-11"}, line("97161"), line("97140")
+    )
+
+    assert ptp(repeated) == [("PTP001", [3]), ("PTP001", [3])]
+    assert ptp(other_day) == [("PTP001", [3])]
