@@ -272,7 +272,10 @@ def test_an_mue001_finding_says_how_the_units_were_counted(ncci: None) -> None:
     assert per_day["message"] == (
         "3 units of 97110 on 2026-02-10 exceed its MUE of 2 (MAI 3: Date of Service Edit: Clinical)"
     )
-    assert per_day["fix"].startswith("Bill at most 2 units of 97110 for the date")
+    assert per_day["fix"] == (
+        "Bill at most 2 units of 97110 for the date, or keep the documentation for an appeal "
+        "where the MAI allows one."
+    )
     assert per_day["source"] == {
         "dataset": "ncci_mue_practitioner",
         "release": "NCCI MUE practitioner services, effective 2026-01-01",
@@ -295,3 +298,8 @@ def test_a_repeated_code_or_another_date_does_not_hide_a_later_pair(ncci: None) 
 
     assert ptp(repeated) == [("PTP001", [3]), ("PTP001", [3])]
     assert ptp(other_day) == [("PTP001", [3])]
+
+
+def test_a_code_without_an_mue_does_not_hide_a_later_code_over_its_mue(ncci: None) -> None:
+    # 97116 has no MUE in the fixture; 97110's is 2.
+    assert mue(findings(line("97116", units=9), line("97110", units=3))) == [[2]]
