@@ -158,3 +158,12 @@ def test_half_a_cent_is_rounded_up(fees: None) -> None:
     result = priced({"code": "97033", "modifiers": ["GP"]})
 
     assert [x["allowed_amount"] for x in result["lines"]] == [0.21]
+
+
+def test_a_component_modifier_on_a_code_without_component_rows_prices_the_global_row(
+    fees: None,
+) -> None:
+    # 97110 has only a global row in the fee schedule: a stray 26 does not leave it unpriced.
+    result = priced({"code": "97110", "modifiers": ["GP", "26"]})
+
+    assert [x["allowed_amount"] for x in result["lines"]] == [dollars("97110")]
