@@ -167,3 +167,26 @@ def test_a_component_modifier_on_a_code_without_component_rows_prices_the_global
     result = priced({"code": "97110", "modifiers": ["GP", "26"]})
 
     assert [x["allowed_amount"] for x in result["lines"]] == [dollars("97110")]
+
+
+def test_claims_checked_together_keep_their_own_locality(fees: None) -> None:
+    from medcode.claims.checker import check_claims
+    from medcode.claims.claim import parse_claims
+
+    batch = [
+        {
+            "id": place,
+            "payer": "medicare",
+            "date_of_service": "2026-02-10",
+            "locality": place,
+            "lines": [{"code": "97110", "modifiers": ["GP"]}],
+        }
+        for place in ("10112-00", "01112-05")
+    ]
+
+    result = check_claims(parse_claims(batch))
+
+    assert [c["lines"][0]["allowed_amount"] for c in result["claims"]] == [
+        dollars("97110", gpci=ALABAMA),
+        dollars("97110", gpci=("1.091", "1.42", "0.444")),
+    ]
