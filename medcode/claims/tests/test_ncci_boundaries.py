@@ -9,6 +9,7 @@ practitioner PTP            outpatient PTP              deletion / effective
 97110/97116  indicator 0    97110/97116  indicator 0    deleted 2026-02-15 (last day it applies)
 97535/97116  indicator 1    97535/97116  indicator 1    deleted 2026-02-15
 97750/97140  indicator 0                                effective 2026-02-01
+97150/97124  indicator 1                                no rationale given
 
 MUE (practitioner / outpatient): J1100 2/5 MAI 1, 97750 2/5 MAI 2, 97110 2/5 MAI 3, G0283 0 MAI 3.
 """
@@ -271,9 +272,34 @@ def test_an_mue001_finding_says_how_the_units_were_counted(ncci: None) -> None:
     assert per_day["message"] == (
         "3 units of 97110 on 2026-02-10 exceed its MUE of 2 (MAI 3: Date of Service Edit: Clinical)"
     )
-    assert per_day["fix"].startswith("Bill at most 2 units of 97110 for the date")
+    assert per_day["fix"] == (
+        "Bill at most 2 units of 97110 for the date, or keep the documentation for an appeal "
+        "where the MAI allows one."
+    )
     assert per_day["source"] == {
         "dataset": "ncci_mue_practitioner",
         "release": "NCCI MUE practitioner services, effective 2026-01-01",
         "detail": "97110: MUE 2, 3 Date of Service Edit: Clinical; Clinical: Data",
     }
+
+
+def test_an_edit_without_a_rationale_is_cited_without_one(ncci: None) -> None:
+    [finding] = [f for f in findings(line("97150"), line("97124")) if f["rule"] == "PTP002"]
+
+    assert finding["source"]["detail"] == "97150 / 97124: modifier indicator 1, deletion date *"
+
+
+def test_a_repeated_code_or_another_date_does_not_hide_a_later_pair(ncci: None) -> None:
+    # Pairs of one code, or of lines on other dates, are skipped, and the search goes on.
+    repeated = findings(line("97161"), line("97161"), line("97140"))
+    other_day = findings(
+        {**line("97140"), "date_of_service": "2026-02-11"}, line("97161"), line("97140")
+    )
+
+    assert ptp(repeated) == [("PTP001", [3]), ("PTP001", [3])]
+    assert ptp(other_day) == [("PTP001", [3])]
+
+
+def test_a_code_without_an_mue_does_not_hide_a_later_code_over_its_mue(ncci: None) -> None:
+    # 97116 has no MUE in the fixture; 97110's is 2.
+    assert mue(findings(line("97116", units=9), line("97110", units=3))) == [[2]]

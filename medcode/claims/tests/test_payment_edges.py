@@ -28,6 +28,7 @@ ROWS = {
     ("71046", "TC"): ("0.00", "0.52", "0.52", "0.01"),
     ("97110", ""): ("0.45", "0.50", "0.20", "0.02"),
     ("97140", ""): ("0.43", "0.40", "0.18", "0.02"),
+    ("97530", ""): ("0.44", "0.70", "0.21", "0.02"),
 }
 NATIONAL = ("1", "1", "1")
 ALABAMA = ("1", "0.871", "0.577")
@@ -90,8 +91,12 @@ def test_without_a_locality_the_national_amount_is_used(fees: None) -> None:
 
 
 def test_a_locality_the_gpci_file_does_not_list_is_named(fees: None) -> None:
-    with pytest.raises(ClaimError, match=r"no Medicare locality 99999-99 in .*GPCI"):
+    with pytest.raises(ClaimError) as error:
         priced({"code": "97110", "modifiers": ["GP"]}, locality="99999-99")
+
+    assert str(error.value) == (
+        "claim e1, field 'locality': no Medicare locality 99999-99 in Medicare PFS GPCIs 2026"
+    )
 
 
 def test_the_reduction_note_names_the_line_paid_in_full_and_the_units(fees: None) -> None:
@@ -122,3 +127,66 @@ def test_the_reduction_note_names_the_line_paid_in_full_and_the_units(fees: None
     assert result["total_allowed"] == pytest.approx(
         first["allowed_amount"] + second["allowed_amount"]
     )
+
+
+def test_each_gpci_weighs_its_own_rvu(fees: None) -> None:
+    # San Francisco (invented values): no GPCI is 1, so each RVU's weight shows.
+    result = priced({"code": "97110", "modifiers": ["GP"]}, locality="01112-05")
+
+    assert [x["allowed_amount"] for x in result["lines"]] == [
+        dollars("97110", gpci=("1.091", "1.42", "0.444"))
+    ]
+
+
+def test_each_reduced_line_keeps_its_own_amount(fees: None) -> None:
+    # 97530 has the highest non-facility PE: 97110 and 97140 each have one unit reduced.
+    result = priced(
+        {"code": "97110", "modifiers": ["GP"]},
+        {"code": "97530", "modifiers": ["GP"]},
+        {"code": "97140", "modifiers": ["GP"]},
+    )
+
+    assert [x["allowed_amount"] for x in result["lines"]] == [
+        dollars("97110", half=1),
+        dollars("97530"),
+        dollars("97140", half=1),
+    ]
+
+
+def test_half_a_cent_is_rounded_up(fees: None) -> None:
+    # 97033 in the fixture: work 0.01, PE and MP 0.00, CF 20.5000: $0.205 nationally.
+    result = priced({"code": "97033", "modifiers": ["GP"]})
+
+    assert [x["allowed_amount"] for x in result["lines"]] == [0.21]
+
+
+def test_a_component_modifier_on_a_code_without_component_rows_prices_the_global_row(
+    fees: None,
+) -> None:
+    # 97110 has only a global row in the fee schedule: a stray 26 does not leave it unpriced.
+    result = priced({"code": "97110", "modifiers": ["GP", "26"]})
+
+    assert [x["allowed_amount"] for x in result["lines"]] == [dollars("97110")]
+
+
+def test_claims_checked_together_keep_their_own_locality(fees: None) -> None:
+    from medcode.claims.checker import check_claims
+    from medcode.claims.claim import parse_claims
+
+    batch = [
+        {
+            "id": place,
+            "payer": "medicare",
+            "date_of_service": "2026-02-10",
+            "locality": place,
+            "lines": [{"code": "97110", "modifiers": ["GP"]}],
+        }
+        for place in ("10112-00", "01112-05")
+    ]
+
+    result = check_claims(parse_claims(batch))
+
+    assert [c["lines"][0]["allowed_amount"] for c in result["claims"]] == [
+        dollars("97110", gpci=ALABAMA),
+        dollars("97110", gpci=("1.091", "1.42", "0.444")),
+    ]

@@ -3,8 +3,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
 
-from medcode.releases.store import InForce, ReleaseRef, Snapshot, all_releases, to_date
+from medcode.releases.store import (
+    InForce,
+    ReleaseRef,
+    Snapshot,
+    all_releases,
+    release_state,
+    to_date,
+)
 from medcode.testing import REPO, load_file
 
 FIXTURES = REPO / "medcode" / "importers" / "tests" / "fixtures"
@@ -101,3 +109,13 @@ def test_the_releases_read_from_the_store_keep_their_periods_and_files() -> None
     assert found.source_name == "ncci_ptp_ccipra-v330r1-f2.txt"
     # Read again while nothing was loaded: the same answer.
     assert all_releases() == [found]
+
+
+@pytest.mark.django_db
+def test_the_release_state_tells_databases_apart() -> None:
+    # Two databases with the same number of releases, ids and load times must not share the
+    # cached release list (a server and its tests, or SQLite and PostgreSQL in one process).
+    state = release_state()
+
+    assert state[0] == connection.vendor
+    assert state[1] == str(connection.settings_dict["NAME"])
