@@ -573,6 +573,10 @@ def build_parser() -> argparse.ArgumentParser:
     manage.set_defaults(func=cmd_manage)
 
     _add_account_commands(commands)
+    # consultations (issue 14): `medcode consult smtpd|imap|recheck`, `medcode worker`
+    from medcode.consult.cli import add_commands as _add_consult_commands
+
+    _add_consult_commands(commands)
     return parser
 
 

@@ -291,3 +291,29 @@ if os.environ.get("MEDCODE_HTTPS") == "1":
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- consultations (issue 14; medcode/consult, docs/consult.md) -----------------------------
+# The desk's mail address, inbound SMTP limits, and the task queue (django-q2 on the ORM
+# broker: the queue is a table in this database, so no extra server; `medcode worker`).
+for _app in ["django_q", "medcode.consult"]:
+    if _app not in INSTALLED_APPS:
+        INSTALLED_APPS.append(_app)
+MEDCODE_CONSULT_ADDRESS = os.environ.get("MEDCODE_CONSULT_ADDRESS", "consult@localhost")
+MEDCODE_CONSULT_IMAP_URL = os.environ.get("MEDCODE_CONSULT_IMAP_URL", "")
+MEDCODE_SITE_URL = os.environ.get("MEDCODE_SITE_URL", "http://localhost:8000")
+MEDCODE_CONSULT_MAX_MAIL_BYTES = int(os.environ.get("MEDCODE_CONSULT_MAX_MAIL_BYTES", "10485760"))
+MEDCODE_CONSULT_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("MEDCODE_CONSULT_MAX_ATTACHMENT_BYTES", "5242880")
+)
+MEDCODE_CONSULT_PER_HOUR = int(os.environ.get("MEDCODE_CONSULT_PER_HOUR", "10"))
+Q_CLUSTER = {
+    "name": "medcode",
+    "orm": "default",
+    "workers": int(os.environ.get("MEDCODE_WORKERS", "1")),
+    "timeout": 120,
+    "retry": 180,
+    "max_attempts": 2,
+    "poll": 0.5,
+    "catch_up": False,
+    "ack_failures": True,
+}

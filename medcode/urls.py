@@ -15,5 +15,7 @@ urlpatterns = [
     # accounts (issue 10): allauth's flows and the profile under /accounts/; the admin for
     # staff at the path MEDCODE_ADMIN_PATH names.
     path("", include("medcode.accounts.urls")),
+    # consultations (issue 14): /consult/...
+    path("", include("medcode.consult.urls")),
     path(settings.MEDCODE_ADMIN_PATH, admin.site.urls),
 ]
