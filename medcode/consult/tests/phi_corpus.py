@@ -74,5 +74,6 @@ def secrets_of(key: str, value: str, name: str) -> list[str]:
         return [value.split()[-1].strip(":#")]
     if key == "phone":
         number = value.replace("call ", "")
-        return [number, number[-4:]]
+        digits = "".join(ch for ch in number if ch.isdigit())
+        return [number, number[-8:], digits[-7:]]
     return [value]
