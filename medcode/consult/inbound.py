@@ -88,9 +88,10 @@ def _thread_of(message: EmailMessage, user: object) -> Consultation | None:
     ids = _MESSAGE_ID.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}")
     mine = Consultation.objects.filter(asker=user)
     if ids:
-        found = mine.filter(
-            Q(root_message_id__in=ids) | Q(messages__message_id__in=ids)
-        ).first()
+        match = Q(root_message_id__in=ids) | Q(messages__message_id__in=ids)
+        for one in ids[-20:]:
+            match |= Q(mail_ids__contains=one)
+        found = mine.filter(match).first()
         if found is not None:
             return found
     tracking = TRACKING.search(str(message.get("Subject", "")))

@@ -60,6 +60,11 @@ def send(
     if html:
         mail.attach_alternative(html, "text/html")
     mail.send()
+    if consultation is not None:
+        consultation.mail_ids = f"{consultation.mail_ids} {message_id}".strip()
+        type(consultation).objects.filter(pk=consultation.pk).update(
+            mail_ids=consultation.mail_ids
+        )
     return message_id
 
 

@@ -64,6 +64,8 @@ class Consultation(models.Model):
     drafted = models.DateTimeField(null=True, blank=True)
     # Message-ID of the first mail of the thread, so every mail of ours threads under it.
     root_message_id = models.CharField(max_length=250, blank=True, default="")
+    # Message-IDs of every mail we sent in this thread, space-separated: a reply names one.
+    mail_ids = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["promised"]
