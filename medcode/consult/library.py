@@ -44,7 +44,11 @@ def facts(question: str, as_of: date | None) -> tuple[str, list[dict[str, Any]]]
         # Notes on which release stood in for the date say nothing about the facts.
         if sentence.strip() and not sentence.lstrip().startswith("("):
             kept.append(sentence.strip())
-    cited = sorted(f"{c.get('dataset')}|{c.get('code')}|{c.get('detail')}" for c in citations)
+    cited = sorted(
+        f"{c.get('dataset')}|{c.get('code')}|{c.get('detail')}"
+        for c in citations
+        if c.get("detail") != "release period"
+    )
     digest = hashlib.sha256("\n".join([*kept, *cited]).encode()).hexdigest()
     return digest, citations
 
