@@ -119,6 +119,11 @@ def ask(incoming: Incoming) -> tuple[Consultation, str]:
     if len(incoming.body) > MAX_QUESTION:
         raise Refused(f"the question is {len(incoming.body)} characters; at most {MAX_QUESTION}")
     body, subject, removed, attachments = _screen_all(incoming)
+    if incoming.date_of_service is None:
+        # A mailed question names its date in the text, as the assistant reads it.
+        from medcode.assistant.understand import find_date
+
+        incoming.date_of_service = find_date(body, timezone.localdate())[0]
     plan = check_limits(incoming.sender)
     hours = plan.response_hours if plan is not None else 24
     now = timezone.now()
