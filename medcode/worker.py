@@ -8,6 +8,7 @@ tests run (their in-memory database is shared between threads, not processes).
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Iterator
@@ -55,9 +56,6 @@ def run(threads: bool) -> int:
 
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    with threaded_worker():
-        try:
-            done.wait()
-        except KeyboardInterrupt:
-            pass
+    with threaded_worker(), contextlib.suppress(KeyboardInterrupt):
+        done.wait()
     return 0

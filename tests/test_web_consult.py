@@ -138,7 +138,9 @@ def test_a_mailed_question_is_drafted_answered_in_the_browser_and_threaded(
     draft = tab.get_by_test_id("draft")
     assert "97110" in draft.input_value()
     assert tab.get_by_test_id("sources").count() == 1
-    draft.fill(draft.input_value() + "\n\nBill 3 units: 38 minutes is 3 units under the 8-minute rule.")
+    draft.fill(
+        draft.input_value() + "\n\nBill 3 units: 38 minutes is 3 units under the 8-minute rule."
+    )
     tab.fill("input[name=credentials]", "CPC, CCS")
     tab.get_by_role("button", name="Sign and send").click()
     assert tab.get_by_test_id("status").inner_text() == "answered"
@@ -146,7 +148,8 @@ def test_a_mailed_question_is_drafted_answered_in_the_browser_and_threaded(
 
     # The signed answer arrives threaded under the question, in text and HTML.
     answer = wait_for(
-        "the answer", lambda: next((m for m in mailbox.to(ASKER) if "Answer:" in str(m["Subject"])), None)
+        "the answer",
+        lambda: next((m for m in mailbox.to(ASKER) if "Answer:" in str(m["Subject"])), None),
     )
     assert tracking_id in str(answer["Subject"])
     assert "<e2e-question@example.org>" in str(answer["References"])

@@ -66,12 +66,17 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     _Rule(
         "social security number",
-        re.compile(r"\b\d{3}-\d{2}-\d{4}\b|\b(?:ssn|social security(?: number| no\.?)?)\W{0,3}\d[\d -]{7,10}\d\b", re.I),
+        re.compile(
+            r"\b\d{3}-\d{2}-\d{4}\b"
+            r"|\b(?:ssn|social security(?: number| no\.?)?)\W{0,3}\d[\d -]{7,10}\d\b",
+            re.I,
+        ),
     ),
     _Rule(
         "medical record or account number",
         re.compile(
-            r"\b(?:mrn|medical record(?: number| no\.?| #)?|record (?:no\.?|number)|chart(?: number| no\.?| #)"
+            r"\b(?:mrn|medical record(?: number| no\.?| #)?|record (?:no\.?|number)"
+            r"|chart(?: number| no\.?| #)"
             r"|account(?: number| no\.?| #)|acct\.?(?: #| no\.?)?|member id|subscriber id"
             r"|policy(?: number| no\.?| #)|patient id|pt id|encounter(?: number| #| id))"
             r"\s*(?:is|:|#|=)?\s*#?\s*[A-Z0-9][A-Z0-9-]{3,}",
@@ -113,7 +118,9 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "name",
         # "Jane Doe (DOB ...)", "Smith, John, 45 y/o": a capitalised pair before patient details.
-        re.compile(rf"\b({_WORD},?\s+{_WORD})(?=,?\s*\(?\s*(?i:dob|d\.o\.b|age \d|\d{{1,3}} ?y/?o))"),
+        re.compile(
+            rf"\b({_WORD},?\s+{_WORD})(?=,?\s*\(?\s*(?i:dob|d\.o\.b|age \d|\d{{1,3}} ?y/?o))"
+        ),
         group=1,
     ),
 )
@@ -150,7 +157,7 @@ class Screening:
         return bool(self.removed)
 
     def summary(self) -> str:
-        """"2 names, 1 date of birth" for the asker."""
+        """ "2 names, 1 date of birth" for the asker."""
         parts = []
         for label, count in sorted(self.removed.items()):
             plural = label if count == 1 else f"{label}s" if not label.endswith("s") else label

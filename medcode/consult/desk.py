@@ -101,7 +101,9 @@ def _screen_all(incoming: Incoming) -> tuple[str, str, str, list[tuple[str, str,
     for part in [*parts, subject, *texts]:
         for label, count in part.removed.items():
             removed[label] = removed.get(label, 0) + count
-    summary = ", ".join(f"{n} {label}{'s' if n > 1 else ''}" for label, n in sorted(removed.items()))
+    summary = ", ".join(
+        f"{n} {label}{'s' if n > 1 else ''}" for label, n in sorted(removed.items())
+    )
     body = parts[0].text
     if parts[1].text.strip():
         body += "\n\nDocumentation excerpt:\n" + parts[1].text
@@ -190,9 +192,9 @@ def reply(consultation: Consultation, incoming: Incoming) -> Message:
 
 def claim(consultation: Consultation, consultant: Any) -> None:
     with transaction.atomic():
-        updated = Consultation.objects.filter(
-            pk=consultation.pk, consultant__isnull=True
-        ).update(consultant=consultant, status=Status.CLAIMED)
+        updated = Consultation.objects.filter(pk=consultation.pk, consultant__isnull=True).update(
+            consultant=consultant, status=Status.CLAIMED
+        )
     if not updated and consultation.consultant_id != consultant.pk:
         raise Refused("another consultant has claimed this consultation")
     consultation.refresh_from_db()
@@ -227,9 +229,7 @@ def releases_of(citations: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(c["release"] for c in citations if c.get("dataset") != "content"))
 
 
-def send_answer(
-    consultation: Consultation, consultant: Any, body: str, credentials: str
-) -> Answer:
+def send_answer(consultation: Consultation, consultant: Any, body: str, credentials: str) -> Answer:
     """Sign, mail (HTML + text, threaded) and record the answer."""
     from django.template.loader import render_to_string
 
@@ -304,7 +304,7 @@ def send_answer(
 def median_hours_to_answer(days: int = 30) -> float | None:
     since = timezone.now() - timedelta(days=days)
     spans = [
-        (answered - created).total_seconds() / 3600
+        (answered - created).total_seconds() / 3600  # type: ignore[operator]
         for created, answered in Consultation.objects.filter(
             answered__isnull=False, answered__gte=since
         ).values_list("created", "answered")

@@ -14,6 +14,7 @@ import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -84,7 +85,7 @@ def _body_and_files(message: EmailMessage) -> tuple[str, list[tuple[str, bytes]]
     return text, files
 
 
-def _thread_of(message: EmailMessage, user: object) -> Consultation | None:
+def _thread_of(message: EmailMessage, user: Any) -> Consultation | None:
     ids = _MESSAGE_ID.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}")
     mine = Consultation.objects.filter(asker=user)
     if ids:
@@ -114,11 +115,7 @@ def receive(raw: bytes, envelope_from: str | None = None) -> str:
         return "dropped: no From"
     subject = str(message.get("Subject", "") or "(no subject)")
     message_id = str(message.get("Message-ID", "")).strip()
-    user = (
-        get_user_model()
-        .objects.filter(email__iexact=from_address, is_active=True)
-        .first()
-    )
+    user = get_user_model().objects.filter(email__iexact=from_address, is_active=True).first()
     if user is None:
         mail.how_to_register(sender or from_address, subject, message_id)
         log.info("consult mail from an unknown address: told how to register")

@@ -62,9 +62,7 @@ def send(
     mail.send()
     if consultation is not None:
         consultation.mail_ids = f"{consultation.mail_ids} {message_id}".strip()
-        type(consultation).objects.filter(pk=consultation.pk).update(
-            mail_ids=consultation.mail_ids
-        )
+        type(consultation).objects.filter(pk=consultation.pk).update(mail_ids=consultation.mail_ids)
     return message_id
 
 

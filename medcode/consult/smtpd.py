@@ -8,6 +8,7 @@ message is handed to ``inbound.receive`` on a worker thread, since Django's ORM 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import imaplib
 import logging
 import threading
@@ -78,14 +79,11 @@ def serve(host: str, port: int) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with running(host, port):
         print(
-            f"medcode consult smtpd: mail for {settings.MEDCODE_CONSULT_ADDRESS} "
-            f"on {host}:{port}",
+            f"medcode consult smtpd: mail for {settings.MEDCODE_CONSULT_ADDRESS} on {host}:{port}",
             flush=True,
         )
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 
@@ -93,7 +91,9 @@ def poll_imap(url: str, *, once: bool = False, every: float = 60) -> int:
     """Read unseen mail from ``imaps://user:password@host:993/INBOX``; mark it seen."""
     parts = urlsplit(url)
     if parts.scheme not in ("imap", "imaps") or not parts.hostname:
-        raise ValueError(f"MEDCODE_CONSULT_IMAP_URL: expected imaps://user:pw@host/INBOX, got {parts.scheme}://...")
+        raise ValueError(
+            f"MEDCODE_CONSULT_IMAP_URL: expected imaps://user:pw@host/INBOX, got {parts.scheme}://..."
+        )
     while True:
         client: imaplib.IMAP4
         if parts.scheme == "imaps":

@@ -77,13 +77,15 @@ def new(request: HttpRequest) -> HttpResponse:
         return render(request, "consult/new.html", context, status=400)
     if removed:
         messages.warning(request, f"Removed before anything was stored: {removed}.")
-    messages.success(request, f"Received as {consultation.tracking}; an acknowledgment is in your mail.")
+    messages.success(
+        request, f"Received as {consultation.tracking}; an acknowledgment is in your mail."
+    )
     return redirect("consult-detail", tracking=consultation.tracking)
 
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    rows = Consultation.objects.filter(asker=request.user).order_by("-created")
+    rows = Consultation.objects.filter(asker_id=request.user.pk).order_by("-created")
     return render(
         request,
         "consult/mine.html",
@@ -98,7 +100,9 @@ def detail(request: HttpRequest, tracking: str) -> HttpResponse:
         if consultation.asker_id != request.user.pk:
             raise PermissionDenied("only the asker replies here")
         try:
-            desk.reply(consultation, desk.Incoming(sender=request.user, body=request.POST.get("body", "")))
+            desk.reply(
+                consultation, desk.Incoming(sender=request.user, body=request.POST.get("body", ""))
+            )
             messages.success(request, "Your reply was added.")
         except desk.Refused as exc:
             messages.error(request, str(exc))
@@ -177,18 +181,25 @@ def work(request: HttpRequest, tracking: str) -> HttpResponse:
                 )
                 messages.success(request, "Published to the library.")
             else:
-                messages.error(request, f"action: {action!r} is not one of claim, save, follow_up, send, publish")
+                messages.error(
+                    request,
+                    f"action: {action!r} is not one of claim, save, follow_up, send, publish",
+                )
         except desk.Refused as exc:
             messages.error(request, str(exc))
         return redirect("consult-work", tracking=tracking)
-    last = Answer.objects.filter(consultation__consultant=request.user).order_by("-sent").first()
+    last = (
+        Answer.objects.filter(consultation__consultant_id=request.user.pk).order_by("-sent").first()
+    )
     answer = Answer.objects.filter(consultation=consultation).first()
     return render(
         request,
         "consult/work.html",
         {
             "c": consultation,
-            "thread": consultation.messages.select_related("author").prefetch_related("attachments"),
+            "thread": consultation.messages.select_related("author").prefetch_related(
+                "attachments"
+            ),
             "answer": answer,
             "credentials": last.credentials if last else "",
             "entry": LibraryEntry.objects.filter(consultation=consultation).first(),
@@ -228,7 +239,9 @@ def status(request: HttpRequest) -> HttpResponse:
 
     median = desk.median_hours_to_answer(30)
     start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    plan_of_user = dict(Reader.objects.filter(user__isnull=False).values_list("user_id", "plan__label"))
+    plan_of_user = dict(
+        Reader.objects.filter(user__isnull=False).values_list("user_id", "plan__label")
+    )
     per_plan: dict[str, int] = {}
     for row in (
         Consultation.objects.filter(created__gte=start).values("asker_id").annotate(n=Count("id"))

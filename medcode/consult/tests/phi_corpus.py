@@ -7,6 +7,7 @@ street addresses and e-mail addresses, in the shapes coders actually paste them.
 from __future__ import annotations
 
 from itertools import cycle, islice
+from typing import Any
 
 NAMES = [
     ("Patient", "Margaret Okafor"),
@@ -20,13 +21,30 @@ NAMES = [
     ("Patient", "Tobias Lindqvist"),
     ("pt.", "Esperanza Villanueva"),
 ]
-DOBS = ["DOB 03/14/1962", "date of birth: July 4, 1958", "born 1949-11-02", "d.o.b. 12-01-1975",
-        "DOB: 5 March 1981", "birthdate 1/9/1944"]
-MRNS = ["MRN 00482913", "medical record number: A99812X", "acct # 7781230", "chart no. HX-22019",
-        "MRN: Q7Z-55120", "patient id 4471902"]
+DOBS = [
+    "DOB 03/14/1962",
+    "date of birth: July 4, 1958",
+    "born 1949-11-02",
+    "d.o.b. 12-01-1975",
+    "DOB: 5 March 1981",
+    "birthdate 1/9/1944",
+]
+MRNS = [
+    "MRN 00482913",
+    "medical record number: A99812X",
+    "acct # 7781230",
+    "chart no. HX-22019",
+    "MRN: Q7Z-55120",
+    "patient id 4471902",
+]
 SSNS = ["SSN 078-05-1120", "123-45-6789", "social security number 219 09 9999"]
 PHONES = ["(415) 555-0132", "312.555.0187", "+1 646 555 0199", "call 2025550143", "773-555-0164"]
-ADDRESSES = ["42 Elm Street", "1600 Juniper Avenue, Apt 4B", "77 Harbor View Rd", "905 W Maple Drive"]
+ADDRESSES = [
+    "42 Elm Street",
+    "1600 Juniper Avenue, Apt 4B",
+    "77 Harbor View Rd",
+    "905 W Maple Drive",
+]
 EMAILS = ["jdoe1962@gmail.com", "okafor.family@example.net", "rosa.d@clinic-mail.org"]
 
 QUESTIONS = [
@@ -44,8 +62,15 @@ QUESTIONS = [
 def corpus() -> list[tuple[str, list[str]]]:
     """60 (question, identifiers planted in it) pairs."""
     out = []
-    pools = [cycle(NAMES), cycle(DOBS), cycle(MRNS), cycle(SSNS), cycle(PHONES), cycle(ADDRESSES),
-             cycle(EMAILS)]
+    pools: list[Any] = [
+        cycle(NAMES),
+        cycle(DOBS),
+        cycle(MRNS),
+        cycle(SSNS),
+        cycle(PHONES),
+        cycle(ADDRESSES),
+        cycle(EMAILS),
+    ]
     for template in islice(cycle(QUESTIONS), 60):
         word, name = next(pools[0])
         values = {

@@ -66,7 +66,10 @@ def test_a_changed_fee_marks_the_published_answer(published: LibraryEntry, tmp_p
     assert "facts changed since this answer" in page
     entry = LibraryEntry.objects.get()
     assert entry.needs_review and entry.facts_changed is not None
-    assert "Facts changed since this answer" in client.get(f"/consult/library/{entry.pk}").content.decode()
+    assert (
+        "Facts changed since this answer"
+        in client.get(f"/consult/library/{entry.pk}").content.decode()
+    )
 
 
 def test_a_release_repeating_the_same_fee_changes_nothing(

@@ -28,8 +28,11 @@ def asker(settings: Any) -> Any:
     return create_user("coder@example.org", password="a long test passphrase 17", plan="member")
 
 
-def mail(subject: str = "Units of 97110", body: str = "How many units of 97110 for 38 minutes?",
-         **headers: str) -> EmailMessage:
+def mail(
+    subject: str = "Units of 97110",
+    body: str = "How many units of 97110 for 38 minutes?",
+    **headers: str,
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = headers.pop("From", "coder@example.org")
     message["To"] = DESK
@@ -86,13 +89,24 @@ def test_replies_join_the_thread_by_header_or_tracking_id_without_quoted_history
 
     quoted = "It was 38 minutes of 97110.\n\nOn Mon, 30 Nov 2026, desk wrote:\n> Received"
     inbound.receive(
-        bytes(mail("Re: Received", quoted, Message_ID="<second@example.org>",
-                   In_Reply_To=ack.extra_headers["Message-ID"])),
+        bytes(
+            mail(
+                "Re: Received",
+                quoted,
+                Message_ID="<second@example.org>",
+                In_Reply_To=ack.extra_headers["Message-ID"],
+            )
+        ),
         "coder@example.org",
     )
     inbound.receive(
-        bytes(mail(f"More on {consultation.tracking}", "> old line\nAlso 97140.",
-                   Message_ID="<third@example.org>")),
+        bytes(
+            mail(
+                f"More on {consultation.tracking}",
+                "> old line\nAlso 97140.",
+                Message_ID="<third@example.org>",
+            )
+        ),
         "coder@example.org",
     )
     bodies = list(consultation.messages.values_list("kind", "body"))

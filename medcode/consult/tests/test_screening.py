@@ -12,7 +12,7 @@ from django.test import Client
 
 from medcode.accounts.operators import create_user
 from medcode.consult import inbound
-from medcode.consult.models import Attachment, DeskPlan, Consultation, Message
+from medcode.consult.models import Attachment, Consultation, DeskPlan, Message
 from medcode.consult.tests.phi_corpus import corpus
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def stored_text() -> str:
 
 def mailed_text() -> str:
     return "\n".join(
-        f"{m.subject}\n{m.body}\n{m.alternatives}" for m in django_mail.outbox
+        f"{m.subject}\n{m.body}\n{getattr(m, 'alternatives', '')}" for m in django_mail.outbox
     )
 
 
