@@ -86,3 +86,9 @@ def test_the_library_search_finds_by_words_and_not_others(published: LibraryEntr
     client = Client()
     assert "Paying for 97110" in client.get("/consult/library?q=pay 97110").content.decode()
     assert "Paying for 97110" not in client.get("/consult/library?q=modifier").content.decode()
+
+
+def test_the_site_search_lists_answered_questions(published: LibraryEntry) -> None:
+    page = Client().get("/search?q=97110").content.decode()
+    assert "Answered questions" in page and "Paying for 97110" in page
+    assert "Answered questions" not in Client().get("/search?q=G0283").content.decode()
