@@ -92,3 +92,10 @@ def test_the_site_search_lists_answered_questions(published: LibraryEntry) -> No
     page = Client().get("/search?q=97110").content.decode()
     assert "Answered questions" in page and "Paying for 97110" in page
     assert "Answered questions" not in Client().get("/search?q=G0283").content.decode()
+
+
+def test_the_assistant_points_to_answered_questions_on_its_codes(
+    published: LibraryEntry,
+) -> None:
+    page = Client().post("/assistant", {"question": "What is 97110?"}).content.decode()
+    assert "Answered questions" in page and "Paying for 97110" in page
