@@ -56,6 +56,18 @@ class Incoming:
     via: str = "web"
 
 
+def promise(start: Any, hours: int) -> Any:
+    """``hours`` of desk time from ``start``: weekends do not count (24 h is a business day)."""
+    moment, left = start, hours
+    while left > 0:
+        step = min(left, 24)
+        moment += timedelta(hours=step)
+        left -= step
+        while moment.weekday() >= 5:  # Saturday, Sunday: the desk is closed
+            moment += timedelta(days=1)
+    return moment
+
+
 def desk_plan(user: Any) -> DeskPlan | None:
     from medcode.accounts.metering import account_reader
 
@@ -138,7 +150,7 @@ def ask(incoming: Incoming) -> tuple[Consultation, str]:
             setting=incoming.setting[:60],
             date_of_service=incoming.date_of_service,
             created=now,
-            promised=now + timedelta(hours=hours),
+            promised=promise(now, hours),
             root_message_id=incoming.message_id,
         )
         message = Message.objects.create(

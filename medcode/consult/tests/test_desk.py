@@ -128,3 +128,14 @@ def test_a_bad_date_of_service_is_named(people: tuple[Client, Client]) -> None:
     bad = asker.post("/consult/new", {"question": "What is 97110?", "date_of_service": "13/45"})
     assert bad.status_code == 400 and "date of service" in bad.content.decode()
     assert Consultation.objects.count() == 0
+
+
+def test_a_promise_skips_the_weekend() -> None:
+    from datetime import UTC, datetime
+
+    from medcode.consult.desk import promise
+
+    friday = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+    assert promise(friday, 24) == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    assert promise(friday, 4) == datetime(2026, 11, 27, 19, 0, tzinfo=UTC)
+    assert promise(friday, 48) == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
