@@ -20,7 +20,7 @@ class DeskPlan(models.Model):
     plan = models.OneToOneField("accounts.Plan", on_delete=models.CASCADE, related_name="desk")
     response_hours = models.PositiveIntegerField(
         default=24,
-        help_text="promised time to a signed answer in hours, weekends not counted (24 = 1 business day)",
+        help_text="hours to a signed answer, weekends not counted (24 = 1 business day)",
     )
     per_month = models.PositiveIntegerField(
         null=True, blank=True, help_text="consultations per calendar month; empty for unlimited"

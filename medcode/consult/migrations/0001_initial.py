@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
             name='DeskPlan',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('response_hours', models.PositiveIntegerField(default=24, help_text='promised time to a signed answer in hours, weekends not counted (24 = 1 business day)')),
+                ('response_hours', models.PositiveIntegerField(default=24, help_text='hours to a signed answer, weekends not counted (24 = 1 business day)')),
                 ('per_month', models.PositiveIntegerField(blank=True, help_text='consultations per calendar month; empty for unlimited', null=True)),
                 ('plan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='desk', to='accounts.plan')),
             ],
