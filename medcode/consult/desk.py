@@ -7,6 +7,7 @@ acknowledgments and the queued draft behave the same for both.
 from __future__ import annotations
 
 import hashlib
+import logging
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,6 +30,8 @@ from medcode.consult.models import (
     Status,
     create_consultation,
 )
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION = 8000
 TOPICS = ["coding", "modifiers", "edits", "payment", "coverage", "therapy", "other"]
@@ -166,14 +169,20 @@ def ask(incoming: Incoming) -> tuple[Consultation, str]:
             Attachment.objects.create(
                 message=message, name=name[:200], content_type=kind, size=size, text=text
             )
-    ack_id = mail.acknowledge(consultation, removed, in_reply_to=incoming.message_id)
+    from medcode.consult.tasks import queue_draft
+
+    transaction.on_commit(lambda: queue_draft(consultation.pk))
+    try:
+        ack_id = mail.acknowledge(consultation, removed, in_reply_to=incoming.message_id)
+    except Exception:
+        # The question is kept and drafted; a mail server that is down must not lose it (and
+        # the SMTP client must not be told to retry, which would ask it twice).
+        log.exception("acknowledgment of %s not sent", consultation.tracking)
+        return consultation, removed
     if not consultation.root_message_id:
         # Asked on the web: the acknowledgment starts the mail thread.
         consultation.root_message_id = ack_id
         consultation.save(update_fields=["root_message_id"])
-    from medcode.consult.tasks import queue_draft
-
-    transaction.on_commit(lambda: queue_draft(consultation.pk))
     return consultation, removed
 
 

@@ -115,6 +115,9 @@ def receive(raw: bytes, envelope_from: str | None = None) -> str:
         return "dropped: no From"
     subject = str(message.get("Subject", "") or "(no subject)")
     message_id = str(message.get("Message-ID", "")).strip()
+    if message_id and Message.objects.filter(message_id=message_id).exists():
+        # The same mail delivered twice (a retry after a timeout): once is enough.
+        return "dropped: already received"
     user = get_user_model().objects.filter(email__iexact=from_address, is_active=True).first()
     if user is None:
         mail.how_to_register(sender or from_address, subject, message_id)
@@ -147,7 +150,3 @@ def receive(raw: bytes, envelope_from: str | None = None) -> str:
         return "returned"
     log.info("consult mail opened %s", consultation.tracking)
     return f"new {consultation.tracking}"
-
-
-def known_message(message_id: str) -> bool:
-    return Message.objects.filter(message_id=message_id).exists()

@@ -143,3 +143,19 @@ def test_the_smtp_server_takes_the_desks_mail_only_and_refuses_big_mail(
             smtp.sendmail("coder@example.org", [DESK], bytes(big))
         assert "552" in str(refused.value) or "exceeded" in str(refused.value).lower()
     assert Message.objects.count() == 0
+
+
+def test_the_same_mail_delivered_twice_is_asked_once(asker: Any) -> None:
+    first = inbound.receive(bytes(mail()), "coder@example.org")
+    again = inbound.receive(bytes(mail()), "coder@example.org")
+    assert first.startswith("new") and again.startswith("dropped")
+    assert Consultation.objects.count() == 1 and len(django_mail.outbox) == 1
+
+
+def test_a_question_is_kept_when_the_acknowledgment_cannot_be_sent(
+    asker: Any, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()  # nobody listens
+    assert inbound.receive(bytes(mail()), "coder@example.org").startswith("new CC-")
+    assert Consultation.objects.count() == 1
