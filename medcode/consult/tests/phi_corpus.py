@@ -6,6 +6,7 @@ street addresses and e-mail addresses, in the shapes coders actually paste them.
 
 from __future__ import annotations
 
+import re
 from itertools import cycle, islice
 from typing import Any
 
@@ -62,26 +63,21 @@ QUESTIONS = [
 def corpus() -> list[tuple[str, list[str]]]:
     """60 (question, identifiers planted in it) pairs."""
     out = []
-    pools: list[Any] = [
-        cycle(NAMES),
-        cycle(DOBS),
-        cycle(MRNS),
-        cycle(SSNS),
-        cycle(PHONES),
-        cycle(ADDRESSES),
-        cycle(EMAILS),
-    ]
+    # Each kind is drawn only when a question uses it, so every value gets planted.
+    pools: dict[str, Any] = {
+        "dob": cycle(DOBS),
+        "mrn": cycle(MRNS),
+        "ssn": cycle(SSNS),
+        "phone": cycle(PHONES),
+        "address": cycle(ADDRESSES),
+        "email": cycle(EMAILS),
+    }
+    names = cycle(NAMES)
     for template in islice(cycle(QUESTIONS), 60):
-        word, name = next(pools[0])
-        values = {
-            "name": f"{word} {name}",
-            "dob": next(pools[1]),
-            "mrn": next(pools[2]),
-            "ssn": next(pools[3]),
-            "phone": next(pools[4]),
-            "address": next(pools[5]),
-            "email": next(pools[6]),
-        }
+        word, name = next(names)
+        values = {"name": f"{word} {name}"}
+        for key, pool in pools.items():
+            values[key] = next(pool) if "{" + key + "}" in template else ""
         text = template.format(**values)
         planted = []
         for key in ("name", "dob", "mrn", "ssn", "phone", "address", "email"):
@@ -95,7 +91,15 @@ def secrets_of(key: str, value: str, name: str) -> list[str]:
     """The parts that must not survive (a patient word may stay, the name may not)."""
     if key == "name":
         return name.split()
-    if key in ("dob", "mrn", "ssn"):
+    if key == "dob":
+        return [
+            re.sub(r"^(dob:?|date of birth:|born|d\.o\.b\.|birthdate)\s*", "", value, flags=re.I)
+        ]
+    if key == "ssn":
+        found = re.search(r"\d[\d -]*\d", value)
+        assert found is not None
+        return [found.group(0)]
+    if key == "mrn":
         return [value.split()[-1].strip(":#")]
     if key == "phone":
         number = value.replace("call ", "")
