@@ -139,3 +139,31 @@ def test_a_promise_skips_the_weekend() -> None:
     assert promise(friday, 24) == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
     assert promise(friday, 4) == datetime(2026, 11, 27, 19, 0, tzinfo=UTC)
     assert promise(friday, 48) == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+
+
+def test_the_draft_is_for_consultants_only(people: tuple[Client, Client]) -> None:
+    asker, consultant = people
+    c = ask(asker, "What is 97110?")
+    Consultation.objects.filter(pk=c.pk).update(draft="A DRAFT ONLY CONSULTANTS READ")
+    assert "A DRAFT ONLY" not in asker.get(f"/consult/{c.tracking}").content.decode()
+    assert asker.get(f"/consult/desk/{c.tracking}").status_code == 403
+    assert "A DRAFT ONLY" in consultant.get(f"/consult/desk/{c.tracking}").content.decode()
+
+
+def test_a_plans_monthly_allowance_is_kept(settings: Any) -> None:
+    from medcode.consult.models import DeskPlan
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    create_user("free@example.org", password=PASSWORD, plan="free")
+    allowance = DeskPlan.objects.get(plan__name="free").per_month
+    assert allowance is not None
+    client = Client()
+    client.login(username="free@example.org", password=PASSWORD)
+    codes = [
+        client.post("/consult/new", {"question": f"What is 9711{n}?"}).status_code
+        for n in range(allowance + 1)
+    ]
+    assert codes == [302] * allowance + [400]
+    assert (
+        "consultations a month" in client.post("/consult/new", {"question": "x"}).content.decode()
+    )
