@@ -205,9 +205,14 @@ def reply(consultation: Consultation, incoming: Incoming) -> Message:
             Attachment.objects.create(
                 message=message, name=name[:200], content_type=kind, size=size, text=text
             )
-        if consultation.status == Status.WAITING:
-            consultation.status = Status.CLAIMED
-            consultation.save(update_fields=["status"])
+        if consultation.status in (Status.WAITING, Status.ANSWERED):
+            # Back in the queue: an answer to a follow-up, or a question after the answer.
+            if consultation.status == Status.ANSWERED:
+                plan = desk_plan(incoming.sender)
+                hours = plan.response_hours if plan is not None else 24
+                consultation.promised = promise(timezone.now(), hours)
+            consultation.status = Status.CLAIMED if consultation.consultant_id else Status.NEW
+            consultation.save(update_fields=["status", "promised"])
     return message
 
 

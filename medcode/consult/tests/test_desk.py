@@ -167,3 +167,19 @@ def test_a_plans_monthly_allowance_is_kept(settings: Any) -> None:
     assert (
         "consultations a month" in client.post("/consult/new", {"question": "x"}).content.decode()
     )
+
+
+def test_a_reply_after_the_answer_puts_it_back_in_the_queue(
+    people: tuple[Client, Client],
+) -> None:
+    asker, consultant = people
+    c = ask(asker, "What is 97110?")
+    url = f"/consult/desk/{c.tracking}"
+    consultant.post(url, {"action": "claim"})
+    consultant.post(url, {"action": "send", "body": "A therapy code.", "credentials": "CPC"})
+    row = f'data-tracking="{c.tracking}"'
+    assert row not in consultant.get("/consult/desk").content.decode()
+    asker.post(f"/consult/{c.tracking}", {"body": "And 97112?"})
+    c.refresh_from_db()
+    assert c.status == Status.CLAIMED and c.answered is not None
+    assert row in consultant.get("/consult/desk").content.decode()
