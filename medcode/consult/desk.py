@@ -320,7 +320,8 @@ def send_answer(consultation: Consultation, consultant: Any, body: str, credenti
             message_id=message_id,
         )
         consultation.status = Status.ANSWERED
-        consultation.answered = answer.sent
+        # The first answer is the one the promise and the median are about.
+        consultation.answered = consultation.answered or answer.sent
         if consultation.consultant_id is None:
             consultation.consultant = consultant
         consultation.save(update_fields=["status", "answered", "consultant"])
