@@ -183,3 +183,22 @@ def test_a_reply_after_the_answer_puts_it_back_in_the_queue(
     c.refresh_from_db()
     assert c.status == Status.CLAIMED and c.answered is not None
     assert row in consultant.get("/consult/desk").content.decode()
+
+
+def test_the_status_page_shows_the_30_day_median_and_consultations_per_plan(
+    people: tuple[Client, Client],
+) -> None:
+    asker, _ = people
+    now = timezone.now()
+    for hours, days_ago in ((2, 1), (4, 2), (100, 40)):
+        c = ask(asker, f"What is 9711{hours % 10}?")
+        created = now - timedelta(days=days_ago)
+        Consultation.objects.filter(pk=c.pk).update(
+            created=created, answered=created + timedelta(hours=hours), status=Status.ANSWERED
+        )
+    page = Client().get("/consult/status").content.decode()
+    assert '<dd data-testid="median">3.0 hours</dd>' in page
+    members_this_month = Consultation.objects.filter(
+        created__gte=now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    ).count()
+    assert f'<td>Member</td><td class="n">{members_this_month}</td>' in page
