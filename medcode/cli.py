@@ -619,6 +619,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_account_commands(commands)
     _add_jobs_commands(commands)
+    # consultations (issue 14): `medcode consult smtpd|imap|recheck`, `medcode worker`
+    from medcode.consult.cli import add_commands as _add_consult_commands
+
+    _add_consult_commands(commands)
     return parser
 
 

@@ -297,3 +297,27 @@ INSTALLED_APPS.append("medcode.careers")
 MEDCODE_RESUME_MAX_BYTES = int(os.environ.get("MEDCODE_RESUME_MAX_BYTES", str(5 * 1024 * 1024)))
 # Links in alert mails and feeds point here.
 MEDCODE_SITE_URL = os.environ.get("MEDCODE_SITE_URL", "http://127.0.0.1:8000")
+# --- consultations (issue 14; medcode/consult, docs/consult.md) -----------------------------
+# The desk's mail address, inbound SMTP limits, and the task queue (django-q2 on the ORM
+# broker: the queue is a table in this database, so no extra server; `medcode worker`).
+for _app in ["django_q", "medcode.consult"]:
+    if _app not in INSTALLED_APPS:
+        INSTALLED_APPS.append(_app)
+MEDCODE_CONSULT_ADDRESS = os.environ.get("MEDCODE_CONSULT_ADDRESS", "consult@localhost")
+MEDCODE_CONSULT_IMAP_URL = os.environ.get("MEDCODE_CONSULT_IMAP_URL", "")
+MEDCODE_CONSULT_MAX_MAIL_BYTES = int(os.environ.get("MEDCODE_CONSULT_MAX_MAIL_BYTES", "10485760"))
+MEDCODE_CONSULT_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("MEDCODE_CONSULT_MAX_ATTACHMENT_BYTES", "5242880")
+)
+MEDCODE_CONSULT_PER_HOUR = int(os.environ.get("MEDCODE_CONSULT_PER_HOUR", "10"))
+Q_CLUSTER = {
+    "name": "medcode",
+    "orm": "default",
+    "workers": int(os.environ.get("MEDCODE_WORKERS", "1")),
+    "timeout": 120,
+    "retry": 180,
+    "max_attempts": 2,
+    "poll": 0.5,
+    "catch_up": False,
+    "ack_failures": True,
+}

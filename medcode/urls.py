@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("medcode.accounts.urls")),
     # careers (issue 15): the job board under /careers/.
     path("", include("medcode.careers.urls")),
+    # consultations (issue 14): /consult/...
+    path("", include("medcode.consult.urls")),
     path(settings.MEDCODE_ADMIN_PATH, admin.site.urls),
 ]

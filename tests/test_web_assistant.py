@@ -23,9 +23,8 @@ def test_a_coder_asks_then_follows_up_without_reloading(page: Any) -> None:
     # The follow-up leaves out G0283; the conversation field carries it.
     page.get_by_label("Your question").fill("and with 97530?")
     page.get_by_role("button", name="Ask").click()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=answer]').innerText.includes('97530')"
-    )
+    # Locator waits, not wait_for_function: the pages' CSP forbids the eval it relies on.
+    page.get_by_test_id("answer").filter(has_text="97530").wait_for()
     text = page.get_by_test_id("answer").inner_text()
     assert "G0283" in text and "97530" in text
     assert page.locator("#assistant-history li").count() == 2
@@ -36,7 +35,7 @@ def test_the_code_page_box_answers_about_its_code(page: Any) -> None:
     page.goto("/codes/97110?date=2026-05-01")
     page.get_by_role("textbox", name="Question about 97110").fill("How many units for 38 minutes?")
     page.locator("#ask").get_by_role("button", name="Ask").click()
-    page.wait_for_function("document.querySelector('#ask-answer').innerText.includes('MUE')")
+    page.locator("#ask-answer", has_text="MUE").wait_for()
     text = page.locator("#ask-answer").inner_text()
     assert "38 minutes of timed treatment support 3 units" in text
     assert page.locator("#ask-answer ol.sources li").count() >= 2
