@@ -54,8 +54,17 @@ def run(threads: bool) -> int:
         return 0
     import signal
 
+    from django_q.scheduler import scheduler
+
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     with threaded_worker(), contextlib.suppress(KeyboardInterrupt):
-        done.wait()
+        # The schedules (the job board's hourly digests and archiving) are turned into tasks
+        # here, as django-q2's own cluster does in its sentinel.
+        while not done.wait(SCHEDULER_SECONDS):
+            scheduler()
     return 0
+
+
+#: How often ``medcode worker --threads`` looks for schedules that are due.
+SCHEDULER_SECONDS = 30
