@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems
+from medcode.releases.dates import MONTHS
 
 INTENTS = (
     "describe",
@@ -29,27 +30,6 @@ INTENTS = (
     "search",
 )
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 #: CPT's numeric modifiers medcode can explain (its guidance table); Level II modifiers are
 #: recognised from the HCPCS release.

@@ -36,29 +36,9 @@ from medcode.importers.base import (
     Source,
     fiscal_year_period,
 )
+from medcode.releases.dates import MONTHS
 
 ROOT = "ICD10CM.tabular"
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 # CDC names the mid-year updates by date (icd10cm-tabular-April-1-2026.xml) and the
 # October release by fiscal year (icd10cm_tabular_2026.xml).
 _UPDATE_NAME = re.compile(
@@ -171,7 +151,7 @@ class Icd10CmTabular(Importer):
         found = _VERSION.search(head)
         stated = int(found[1]) if found else None
         update = _UPDATE_NAME.search(source.filename)
-        month = _MONTHS.get(update["month"].lower()) if update else None
+        month = MONTHS.get(update["month"].lower()) if update else None
         if update is not None and month is not None:
             year, day = int(update["year"]), int(update["day"] or 1)
             try:

@@ -27,3 +27,27 @@ def parse_as_of(text: str, name: str = "date") -> date:
             pass
     shown = value if len(value) <= 20 else value[:20] + "…"
     raise BadDate(f"{name} {shown!r} is not a date: write it as YYYY-MM-DD (e.g. 2026-05-04)")
+
+
+#: Month names and their usual abbreviations, as CMS and CDC file names and people write them.
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
