@@ -156,19 +156,7 @@ def ask(incoming: Incoming) -> tuple[Consultation, str]:
             promised=promise(now, hours),
             root_message_id=incoming.message_id,
         )
-        message = Message.objects.create(
-            consultation=consultation,
-            kind=Message.Kind.QUESTION,
-            author=incoming.sender,
-            body=body,
-            removed=removed,
-            message_id=incoming.message_id,
-            via=incoming.via,
-        )
-        for name, kind, size, text in attachments:
-            Attachment.objects.create(
-                message=message, name=name[:200], content_type=kind, size=size, text=text
-            )
+        _store_message(consultation, Message.Kind.QUESTION, incoming, body, removed, attachments)
     from medcode.consult.tasks import queue_draft
 
     transaction.on_commit(lambda: queue_draft(consultation.pk))
@@ -186,25 +174,40 @@ def ask(incoming: Incoming) -> tuple[Consultation, str]:
     return consultation, removed
 
 
+def _store_message(
+    consultation: Consultation,
+    kind: str,
+    incoming: Incoming,
+    body: str,
+    removed: str,
+    attachments: list[tuple[str, str, int, str]],
+) -> Message:
+    """One screened message of a thread, with its screened attachments' text."""
+    message = Message.objects.create(
+        consultation=consultation,
+        kind=kind,
+        author=incoming.sender,
+        body=body,
+        removed=removed,
+        message_id=incoming.message_id,
+        via=incoming.via,
+    )
+    for name, content_type, size, text in attachments:
+        Attachment.objects.create(
+            message=message, name=name[:200], content_type=content_type, size=size, text=text
+        )
+    return message
+
+
 def reply(consultation: Consultation, incoming: Incoming) -> Message:
     """The asker adds to their consultation (answering a follow-up, or more detail)."""
     if not incoming.body.strip():
         raise Refused("the reply is empty")
     body, _, removed, attachments = _screen_all(incoming)
     with transaction.atomic():
-        message = Message.objects.create(
-            consultation=consultation,
-            kind=Message.Kind.REPLY,
-            author=incoming.sender,
-            body=body,
-            removed=removed,
-            message_id=incoming.message_id,
-            via=incoming.via,
+        message = _store_message(
+            consultation, Message.Kind.REPLY, incoming, body, removed, attachments
         )
-        for name, kind, size, text in attachments:
-            Attachment.objects.create(
-                message=message, name=name[:200], content_type=kind, size=size, text=text
-            )
         if consultation.status in (Status.WAITING, Status.ANSWERED):
             # Back in the queue: an answer to a follow-up, or a question after the answer.
             if consultation.status == Status.ANSWERED:
