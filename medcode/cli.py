@@ -48,6 +48,15 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _bad_input(args: argparse.Namespace, exc: Exception) -> int:
+    """Exit 2 with the error, as JSON (the API's error shape) when --json was asked for."""
+    if args.json:
+        _print_json({"ok": False, "error": str(exc)})
+    else:
+        print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
 def _print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
@@ -264,11 +273,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             limit=args.limit,
         )
     except SearchError as exc:
-        if args.json:
-            _print_json({"ok": False, "error": str(exc)})
-        else:
-            print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _bad_input(args, exc)
     if args.json:
         _print_json(answer.to_dict())
     else:
@@ -284,11 +289,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     try:
         result = answer_question(args.question, as_of=args.date, conversation=args.conversation)
     except AssistantError as exc:
-        if args.json:
-            _print_json({"ok": False, "error": str(exc)})
-        else:
-            print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _bad_input(args, exc)
     if args.json:
         _print_json(result)
     else:
