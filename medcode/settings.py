@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Request id, access log (issue 8): outermost, so every response carries the id.
     "medcode.web.requestlog.RequestLogMiddleware",
+    # The client's address from our own nginx (medcode serve), for metering and rate limits.
+    "medcode.web.proxy.ClientAddressMiddleware",
     # Next outermost, so its Server-Timing header covers the rest of the request (bench/api.py).
     "medcode.timing.ServerTimingMiddleware",
     # Refuses a body declared too big before anything (CSRF included) reads it.

@@ -190,6 +190,32 @@ def test_it_serves_through_nginx_and_says_so(production: Server) -> None:
         assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])
 
 
+def test_a_metered_install_behind_nginx_knows_its_guests_address(
+    loaded_database: Path, tmp_path: Path
+) -> None:
+    """Metered (the default), a new guest's first code page opens in full through nginx.
+
+    gunicorn listens on a Unix socket there, so Django sees no peer address; the guest cap and
+    the log-in limits need the one nginx saw (this was a 403 for every guest).
+    """
+    server = start_server(tmp_path, loaded_database, env={"MEDCODE_ACCESS": "metered"})
+    try:
+        code = mue_code()
+        status, body, _ = get(f"{server.url}/codes/{code}?date=2026-04-15")
+        assert status == 200, body[:300]
+        assert b'data-testid="views-left"' in body  # metered indeed
+        assert b"data-gated=" not in body  # and the first page is whole
+        # A client cannot choose its address by sending the header nginx sets.
+        request = urllib.request.Request(
+            f"{server.url}/codes/{code}", headers={"X-Real-IP": "203.0.113.9"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 200
+    finally:
+        stop_server(server)
+    assert "Unable to determine client IP address" not in server.log.read_text()
+
+
 def test_it_created_a_secret_key_readable_by_its_owner_only(production: Server) -> None:
     key = production.home / "secret_key"
     assert key.stat().st_mode & 0o777 == 0o600

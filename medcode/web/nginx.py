@@ -100,6 +100,7 @@ http {{
     proxy_set_header Connection "close";
     proxy_set_header Host $http_host;
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Real-IP $remote_addr;
     proxy_set_header X-Forwarded-Proto $medcode_proto;
     proxy_set_header X-Request-ID $request_id;
     proxy_read_timeout 60s;
