@@ -304,11 +304,15 @@ class Concept:
     whole: bool = False
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def check_query(
     query: str, system: str | None = None, limit: int = 20
 ) -> tuple[str, str | None, int]:
     """The query, system and limit, or SearchError naming what is wrong."""
-    text = (query or "").strip()
+    # Control characters (a NUL, which PostgreSQL refuses in text, or a pasted tab) are spaces.
+    text = _CONTROL.sub(" ", query or "").strip()
     if not text:
         raise SearchError("empty query: type a code (97014, E11.65) or words (knee osteoarthritis)")
     if len(text) > MAX_QUERY_CHARS:

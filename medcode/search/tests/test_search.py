@@ -193,3 +193,12 @@ def test_the_synonym_list_is_well_formed_and_long_enough() -> None:
 def test_a_modifier_result_links_to_the_modifier_page(store: None) -> None:
     html = Client().get("/search", {"q": "GP", "date": "2030-01-15"}).content.decode()
     assert 'href="/modifiers/GP"' in html
+
+
+def test_control_characters_in_a_query_are_spaces_not_a_database_error() -> None:
+    # PostgreSQL refuses a NUL in text: the query "knee<NUL>pain" was a 500 there.
+    from medcode.search.engine import SearchError, check_query
+
+    assert check_query("knee\x00pain\tleft")[0] == "knee pain left"
+    with pytest.raises(SearchError, match="empty query"):
+        check_query("\x00\x01 ")
