@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "medcode.web.requestlog.RequestLogMiddleware",
     # The client's address from our own nginx (medcode serve), for metering and rate limits.
     "medcode.web.proxy.ClientAddressMiddleware",
+    # A NUL in a query string is a 400 for every view (PostgreSQL cannot hold one in text).
+    "medcode.web.inputs.NulQueryMiddleware",
     # Next outermost, so its Server-Timing header covers the rest of the request (bench/api.py).
     "medcode.timing.ServerTimingMiddleware",
     # Refuses a body declared too big before anything (CSRF included) reads it.
