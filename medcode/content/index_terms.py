@@ -5,7 +5,8 @@ CMS's short descriptors abbreviate (``Njx aa&/strd tfrm epi l/s 1``); the lexico
 in full. ``search_terms/cpt/*.toml`` holds index terms we wrote for CPT codes, family by family:
 the names clinicians and coders use (TFESI, bunionectomy, lap band), the approach and what sets a
 code apart from its siblings. Neither file contains CPT descriptor text (a test guards it);
-``search_terms/cpt/review.toml`` records each family's second, independent check.
+``search_terms/cpt/review*.toml`` record each family's second, independent check (one file per
+batch of families, so that writers working on different sections do not edit the same file).
 
 Django-free: the search index (medcode.search.index) and the code page read these functions.
 """
@@ -24,6 +25,7 @@ SEARCH_TERMS = Path(__file__).resolve().parent / "search_terms"
 LEXICON_FILE = SEARCH_TERMS / "abbreviations.toml"
 CPT_TERMS = SEARCH_TERMS / "cpt"
 REVIEW_FILE = CPT_TERMS / "review.toml"
+REVIEW_GLOB = "review*.toml"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _CPT_CODE = re.compile(r"^\d{4}[0-9A-Z]$")
@@ -101,7 +103,7 @@ def load_families(folder: Path = CPT_TERMS) -> list[Family]:
     families: list[Family] = []
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.toml")):
-        if path == REVIEW_FILE or path.name == REVIEW_FILE.name:
+        if path.match(REVIEW_GLOB):
             continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for number, family in enumerate(data.get("family", []), 1):
@@ -119,6 +121,14 @@ def load_families(folder: Path = CPT_TERMS) -> list[Family]:
                 seen[code] = f"{path.name} ({name})"
             families.append(Family(name, path.stem, codes))
     return families
+
+
+def review_records(folder: Path = CPT_TERMS) -> list[dict[str, object]]:
+    """Every review record (family, file, codes, reviewed_on, pass, fixes) of every review file."""
+    records: list[dict[str, object]] = []
+    for path in sorted(folder.glob(REVIEW_GLOB)):
+        records.extend(tomllib.loads(path.read_text(encoding="utf-8")).get("review", []))
+    return records
 
 
 @cache

@@ -3,7 +3,6 @@ our own words and carry a review record. Plain pytest: no database, no Django.""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,13 @@ import pytest
 from medcode.content.descriptions import ContentError
 from medcode.content.index_terms import (
     CPT_TERMS,
-    REVIEW_FILE,
     also_known_as,
     cpt_index_terms,
     expand_descriptor,
     lexicon,
     load_families,
     load_lexicon,
+    review_records,
 )
 from medcode.content.tests.test_content import (
     DESCRIPTOR_RUN,
@@ -93,7 +92,7 @@ def test_a_code_that_is_not_cpt_is_an_error(tmp_path: Path) -> None:
 
 
 def test_every_family_has_two_review_passes() -> None:
-    reviews = tomllib.loads(REVIEW_FILE.read_text(encoding="utf-8"))["review"]
+    reviews = review_records()
     passes: dict[tuple[str, str], set[int]] = {}
     for review in reviews:
         assert review["fixes"].strip()
