@@ -244,9 +244,9 @@ def _rvu_units(r: dict[str, Any]) -> tuple[str | None, pricing.Rvus]:
 
 def _adjusted(u: tuple[str | None, pricing.Rvus], place: dict[str, Any]) -> dict[str, Any]:
     modifier, figures = u
-    gpcis = place["gpcis"]
+    non_facility, facility = pricing.prices(figures, place["gpcis"])
     return {
         "modifier": modifier,
-        "non_facility_amount": pricing.dollars(pricing.price(figures, gpcis, facility=False)),
-        "facility_amount": pricing.dollars(pricing.price(figures, gpcis, facility=True)),
+        "non_facility_amount": non_facility / 100,
+        "facility_amount": facility / 100,
     }

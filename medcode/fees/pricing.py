@@ -141,6 +141,16 @@ def price(r: Rvus, g: Gpcis, facility: bool) -> int:
     return cents(unit_parts(r, g, facility))
 
 
+def prices(r: Rvus, g: Gpcis) -> tuple[int, int]:
+    """One unit's (non-facility, facility) amounts in the locality, in cents: ``price`` for
+    both settings at once, for a chart of every locality (work and MP worked out once)."""
+    base = r.work * g.work + r.mp * g.mp
+    return (
+        _to_cents((base + r.pe_nonfacility * g.pe) * r.cf),
+        _to_cents((base + r.pe_facility * g.pe) * r.cf),
+    )
+
+
 def national(total_rvu: Any, conversion_factor: Any) -> int:
     """The national amount CMS lists beside a row (its published total RVUs x CF, no GPCI), in
     cents: the total is CMS's own sum of the rounded RVUs, so this is the file's figure."""
@@ -151,6 +161,12 @@ def national(total_rvu: Any, conversion_factor: Any) -> int:
 def dollars(amount_cents: int) -> float:
     """Cents as the float dollars the answers carry (123.45)."""
     return amount_cents / 100
+
+
+def _to_cents(billionths: int) -> int:
+    if billionths >= 0:  # always, from CMS's figures: half up is floor(x + half)
+        return (billionths + _PER_CENT // 2) // _PER_CENT
+    return _round_half_up(billionths, _PER_CENT)
 
 
 def _round_half_up(numerator: int, denominator: int) -> int:

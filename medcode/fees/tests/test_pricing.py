@@ -70,6 +70,16 @@ def test_halves_round_up_as_cms_rounds(cf: str, expected: int) -> None:
     assert pricing.price(figures, pricing.NATIONAL, facility=False) == expected
 
 
+def test_every_locality_of_a_chart_prices_both_settings_alike() -> None:
+    figures = pricing.rvus(ROW)
+    for place in (ALABAMA, SAN_FRANCISCO, pricing.NATIONAL):
+        assert pricing.prices(figures, place) == (
+            pricing.price(figures, place, facility=False),
+            pricing.price(figures, place, facility=True),
+        )
+    assert pricing.prices(figures, ALABAMA) == (2996, 2123)
+
+
 def test_figures_read_from_either_database_price_alike() -> None:
     # SQLite hands back floats and ints, PostgreSQL Decimals, a csv text.
     as_floats = {k: float(v) for k, v in ROW.items()}
@@ -123,3 +133,12 @@ def test_whole_numbers_give_the_cents_exact_decimals_give(
     expected = int(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).scaleb(2))
 
     assert pricing.cents(pricing.unit_parts(r, g, False), units, reduced) == expected
+    # The chart's both-settings form gives each setting's one-unit price.
+    assert pricing.prices(r, g) == (pricing.price(r, g, False), pricing.price(r, g, True))
+
+
+@pytest.mark.parametrize("billionths", [-15_000_000, -14_999_999, -5_000_000, 0, 25_000_000])
+def test_rounding_matches_decimal_half_up_on_either_side_of_zero(billionths: int) -> None:
+    # CMS publishes no negative RVU, but the arithmetic would not round one the wrong way.
+    exact = Decimal(billionths).scaleb(-9).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert pricing._to_cents(billionths) == int(exact.scaleb(2))
