@@ -31,11 +31,11 @@ BUGS = {
             '"non_facility_pe_rvu": _num(r["facility_pe_rvu"]),\n        "facility_pe_rvu": _num(r["nonfacility_pe_rvu"]),',
         )
     ],
-    "b2 PE swapped in locality amounts": [
+    "b2 PE swapped where pricing reads an RVU row (locality amounts and claims)": [
         (
-            "medcode/fees/facts.py",
-            '"pe_nf": hundredths(r["nonfacility_pe_rvu"]),\n        "pe_f": hundredths(r["facility_pe_rvu"]),',
-            '"pe_nf": hundredths(r["facility_pe_rvu"]),\n        "pe_f": hundredths(r["nonfacility_pe_rvu"]),',
+            "medcode/fees/pricing.py",
+            'pe_nonfacility=scaled(row["nonfacility_pe_rvu"], RVU_PLACES),\n        pe_facility=scaled(row["facility_pe_rvu"], RVU_PLACES),',
+            'pe_nonfacility=scaled(row["facility_pe_rvu"], RVU_PLACES),\n        pe_facility=scaled(row["nonfacility_pe_rvu"], RVU_PLACES),',
         )
     ],
     "b3 national amounts swapped": [
@@ -45,11 +45,11 @@ BUGS = {
             '"national_non_facility_amount": _amount(r["facility_total"], cf),\n        "national_facility_amount": _amount(r["nonfacility_total"], cf),',
         )
     ],
-    "b4 claim PE swapped": [
+    "b4 PE swapped in the one fee arithmetic (locality amounts and claims)": [
         (
-            "medcode/claims/payment.py",
-            'pe_rvu = rvu["facility_pe_rvu"] if facility else rvu["nonfacility_pe_rvu"]',
-            'pe_rvu = rvu["nonfacility_pe_rvu"] if facility else rvu["facility_pe_rvu"]',
+            "medcode/fees/pricing.py",
+            "pe = r.pe_facility if facility else r.pe_nonfacility",
+            "pe = r.pe_nonfacility if facility else r.pe_facility",
         )
     ],
     "c1 PTP deletion filter dropped in claim checker": [

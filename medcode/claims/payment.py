@@ -1,52 +1,27 @@
 """What Medicare is expected to allow for each line of a claim, from the Physician Fee Schedule.
 
 A line's amount is (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x conversion
-factor x units, with the facility PE RVU where the place of service is a facility, less the
-therapy multiple procedure payment reduction (MPPR): of the services whose PFS multiple
-procedure indicator is 5 (the "always therapy" codes and the other MPI-5 services) furnished to
-the patient on one date, the unit with the highest practice-expense payment is paid in full and
-the practice expense of every other unit is paid at 50%; work and malpractice are not reduced
-(Medicare Claims Processing Manual, ch. 5, §10.7; PFS final rules, CY2011 on, 50% since
-April 2013).
+factor x units (``medcode.fees.pricing``, the arithmetic of the code pages too), with the
+facility PE RVU where the place of service is a facility, less the therapy multiple procedure
+payment reduction (MPPR): of the services whose PFS multiple procedure indicator is 5 (the
+"always therapy" codes and the other MPI-5 services) furnished to the patient on one date, the
+unit with the highest practice-expense payment is paid in full and the practice expense of
+every other unit is paid at 50%; work and malpractice are not reduced (Medicare Claims
+Processing Manual, ch. 5, §10.7; PFS final rules, CY2011 on, 50% since April 2013).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from medcode.claims.claim import ClaimError, ClaimLine
 from medcode.claims.context import ClaimContext
-from medcode.claims.rules.status import UNPAID
+from medcode.fees import pricing
+from medcode.fees.pricing import FACILITY_POS, THERAPY_MPPR_INDICATOR, UNPAID
 
-CENT = Decimal("0.01")
-ONE = Decimal(1)
-HALF = Decimal("0.5")
-NATIONAL = (ONE, ONE, ONE)
-#: The PFS multiple procedure indicator of services under the therapy MPPR.
-THERAPY_MPPR_INDICATOR = "5"
 THERAPY_MPPR = "therapy-mppr"
-# Places of service where Medicare pays the facility practice-expense RVUs (hospital, SNF…).
-FACILITY_POS = {
-    "02",
-    "19",
-    "21",
-    "22",
-    "23",
-    "24",
-    "26",
-    "31",
-    "34",
-    "41",
-    "42",
-    "51",
-    "52",
-    "53",
-    "56",
-    "61",
-}
 
 
 class LinePrice(NamedTuple):
@@ -57,11 +32,10 @@ class LinePrice(NamedTuple):
 
 
 class _Priced(NamedTuple):
-    """A payable line's per-unit parts, in dollars before rounding."""
+    """A payable line's per-unit parts (billionths of a dollar, before rounding)."""
 
     line: ClaimLine
-    work_mp: Decimal  # (work RVU x GPCI + MP RVU x GPCI) x CF, one unit
-    pe: Decimal  # PE RVU x GPCI x CF, one unit
+    parts: pricing.UnitParts
     key: tuple[object, ...]  # the row, place and GPCIs these parts were worked out for
 
 
@@ -102,7 +76,7 @@ def _price_claim(
     prices: dict[int, LinePrice] = {}
     therapy: dict[date, list[_Priced]] = {}
     facility = (claim.place_of_service or "").zfill(2) in FACILITY_POS
-    gpci: tuple[object, tuple[Decimal, Decimal, Decimal]] | None = None
+    gpci: tuple[object, pricing.Gpcis] | None = None
     memo = ctx.store.memo
     for line in lines:
         component = ""
@@ -125,10 +99,10 @@ def _price_claim(
         parts = memo.get(key)
         if parts is None:
             parts = memo[key] = _unit_parts(rvu, facility, gpci[1])
-        work_mp, pe, therapy_mppr = parts
-        prices[line.number] = LinePrice(_amount(memo, key, work_mp, pe, line.units, 0))
+        unit, therapy_mppr = parts
+        prices[line.number] = LinePrice(_amount(memo, key, unit, line.units, 0))
         if therapy_mppr:
-            therapy.setdefault(claim.line_date(line), []).append(_Priced(line, work_mp, pe, key))
+            therapy.setdefault(claim.line_date(line), []).append(_Priced(line, unit, key))
     for day, group in therapy.items():
         _reduce_therapy_pe(day, group, prices, memo)
     if lines is claim.lines:
@@ -141,8 +115,7 @@ def _price_claim(
 def _amount(
     memo: dict[Any, Any],
     key: tuple[object, ...],
-    work_mp: Decimal,
-    pe: Decimal,
+    unit: pricing.UnitParts,
     units: int,
     reduced: int,
 ) -> float:
@@ -150,21 +123,16 @@ def _amount(
     amount_key = (key, units, reduced)
     amount: float | None = memo.get(amount_key)
     if amount is None:
-        full = units - reduced
-        amount = memo[amount_key] = _cents(work_mp * units + pe * (full + HALF * reduced))
+        amount = memo[amount_key] = pricing.dollars(pricing.cents(unit, units, reduced))
     return amount
 
 
 def _unit_parts(
-    rvu: dict[str, Any], facility: bool, gpci: tuple[Decimal, Decimal, Decimal]
-) -> tuple[Decimal, Decimal, bool]:
-    """One unit's (work + MP) and PE dollars, and whether the therapy MPPR applies to it."""
-    work_g, pe_g, mp_g = gpci
-    cf = _d(rvu["conversion_factor"])
-    pe_rvu = rvu["facility_pe_rvu"] if facility else rvu["nonfacility_pe_rvu"]
+    rvu: dict[str, Any], facility: bool, gpci: pricing.Gpcis
+) -> tuple[pricing.UnitParts, bool]:
+    """One unit's priced parts, and whether the therapy MPPR applies to it."""
     return (
-        (_d(rvu["work_rvu"]) * work_g + _d(rvu["mp_rvu"]) * mp_g) * cf,
-        _d(pe_rvu) * pe_g * cf,
+        pricing.unit_parts(pricing.rvus(rvu), gpci, facility),
         rvu["multiple_procedure"] == THERAPY_MPPR_INDICATOR,
     )
 
@@ -176,13 +144,13 @@ def _reduce_therapy_pe(
     if sum(p.line.units for p in group) < 2:
         return
     # The first line wins a tie, so the answer does not depend on anything but the claim.
-    first = max(group, key=lambda p: (p.pe, -p.line.number))
+    first = max(group, key=lambda p: (p.parts.pe, -p.line.number))
     for priced in group:
         line = priced.line
         reduced = line.units - 1 if priced is first else line.units
         if reduced == 0:
             continue
-        amount = _amount(memo, priced.key, priced.work_mp, priced.pe, line.units, reduced)
+        amount = _amount(memo, priced.key, priced.parts, line.units, reduced)
         unreduced = prices[line.number].amount or 0.0
         where = (
             f"line {line.number} has the day's highest"
@@ -204,15 +172,15 @@ def _reduce_therapy_pe(
         )
 
 
-def _gpci(ctx: ClaimContext) -> tuple[object, tuple[Decimal, Decimal, Decimal]]:
+def _gpci(ctx: ClaimContext) -> tuple[object, pricing.Gpcis]:
     """The claim locality's GPCIs, national (1.0) when it names none or no GPCI file is loaded,
     with a key that tells them apart from other releases' and localities'."""
     found = ctx.gpci()
     if found is None:
-        return None, NATIONAL
+        return None, pricing.NATIONAL
     answer, gpci = found
     key = ("gpci", answer.release.id, ctx.claim.locality)
-    known: tuple[Decimal, Decimal, Decimal] | None = ctx.store.memo.get(key)
+    known: pricing.Gpcis | None = ctx.store.memo.get(key)
     if known is not None:
         return key, known
     if gpci is None:
@@ -221,17 +189,5 @@ def _gpci(ctx: ClaimContext) -> tuple[object, tuple[Decimal, Decimal, Decimal]]:
             ctx.claim.id,
             field="locality",
         )
-    known = ctx.store.memo[key] = (
-        _d(gpci["work_gpci"]),
-        _d(gpci["pe_gpci"]),
-        _d(gpci["mp_gpci"]),
-    )
+    known = ctx.store.memo[key] = pricing.gpcis(gpci["work_gpci"], gpci["pe_gpci"], gpci["mp_gpci"])
     return key, known
-
-
-def _cents(amount: Decimal) -> float:
-    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def _d(value: Any) -> Decimal:
-    return Decimal(str(value)) if value not in (None, "") else Decimal(0)

@@ -131,16 +131,6 @@ def ptp_modifier_indicator_meaning(indicator: str) -> str:
     return PTP_MODIFIER_INDICATORS.get(indicator, f"Unknown PTP modifier indicator {indicator!r}.")
 
 
-def mue_adjudication_meaning(indicator: str) -> str:
-    return MUE_ADJUDICATION_INDICATORS.get(
-        indicator, f"Unknown MUE adjudication indicator {indicator!r}."
-    )
-
-
-def aoc_edit_type_meaning(edit_type: str) -> str:
-    return AOC_EDIT_TYPES.get(edit_type, f"Unknown add-on code edit type {edit_type!r}.")
-
-
 def bypasses_ptp_edit(modifier_indicator: str, modifiers: list[str] | tuple[str, ...]) -> bool:
     """Whether the modifiers on a claim line may let a PTP edit pass (indicator 1 only).
 

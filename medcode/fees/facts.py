@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from medcode.fees import pricing
 from medcode.fees.indicators import meaning
+from medcode.fees.pricing import PRICED_STATUS as PRICED_STATUS  # callers read it here
 from medcode.releases.sql import Cite, rows, scalar
 from medcode.releases.store import InForce, ReleaseRef, Snapshot
-
-CENT = Decimal("0.01")
 
 #: Indicator columns shown with their meanings, as named in the PfsRvu model.
 INDICATORS = (
@@ -81,7 +81,7 @@ def _main_row(found: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _fee_row(r: dict[str, Any]) -> dict[str, Any]:
-    cf = _dec(r["conversion_factor"])
+    cf = r["conversion_factor"]
     result: dict[str, Any] = {
         "modifier": r["modifier"] or None,
         "work_rvu": _num(r["work_rvu"]),
@@ -112,16 +112,10 @@ def _num(value: Any) -> float | None:
     return None if dec is None else float(dec)
 
 
-def _amount(total: Any, cf: Decimal | None) -> float | None:
-    dec = _dec(total)
-    if dec is None or cf is None:
+def _amount(total: Any, cf: Any) -> float | None:
+    if total in (None, "") or cf in (None, ""):
         return None
-    return float((dec * cf).quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-#: Status codes whose RVUs Medicare pays from (A: active; T: paid unless another service is
-#: billed the same day). Under any other status the amounts are arithmetic, not payment.
-PRICED_STATUS = frozenset({"A", "T"})
+    return pricing.dollars(pricing.national(total, cf))
 
 
 class UnknownLocality(ValueError):
@@ -142,7 +136,7 @@ def _gpci_table(release: ReleaseRef) -> tuple[dict[str, Any], ...]:
 
     A release's rows never change while it is loaded: replacing it makes a new release. The
     key is the whole reference (id, version, file name, period), not the id alone.
-    GPCIs are kept as Decimals for people and as thousandths for the arithmetic.
+    GPCIs are kept as Decimals for people and in ``pricing``'s form for the arithmetic.
     """
     found = rows(
         "SELECT mac, state, locality, locality_name, work_gpci, pe_gpci, mp_gpci "
@@ -159,16 +153,10 @@ def _gpci_table(release: ReleaseRef) -> tuple[dict[str, Any], ...]:
             "name": r["locality_name"],
         }
         for key in ("work_gpci", "pe_gpci", "mp_gpci"):
-            value = _dec(r[key]) or Decimal(0)
-            place[key] = value
-            place[f"{key}_milli"] = _scaled(value, 3)
+            place[key] = _dec(r[key]) or Decimal(0)
+        place["gpcis"] = pricing.gpcis(r["work_gpci"], r["pe_gpci"], r["mp_gpci"])
         table.append(place)
     return tuple(table)
-
-
-def _scaled(value: Decimal, places: int) -> int:
-    """``value`` as a whole number of 10^-places (CMS gives RVUs 2 decimals, GPCIs 3, CF 4)."""
-    return int(value.scaleb(places).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def locality_amounts(
@@ -186,9 +174,10 @@ def locality_amounts(
     ``selected`` every row (global, 26, TC) in the locality asked for.
 
     Amount = (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x conversion factor,
-    rounded to the cent (the arithmetic the claim checker prices with). With ``locality``
-    (``MAC-locality``, e.g. ``13202-01``) the answer also names that one; an id the GPCI
-    release does not list raises UnknownLocality. None when no RVU or GPCI release lists it.
+    rounded to the cent by ``medcode.fees.pricing`` (as the claim checker's amounts are). With
+    ``locality`` (``MAC-locality``, e.g. ``13202-01``) the answer also names that one; an id
+    the GPCI release does not list raises UnknownLocality. None when no RVU or GPCI release
+    lists it.
     """
     rvu_answer, found = _in_force_rows(code, cite)
     if rvu_answer is None or not found:
@@ -248,35 +237,16 @@ def _choices(release: ReleaseRef) -> tuple[tuple[str, str], ...]:
     return tuple((p["id"], f"{p['state']} — {p['name']} ({p['id']})") for p in _gpci_table(release))
 
 
-def _rvu_units(r: dict[str, Any]) -> dict[str, Any]:
-    """An RVU row's figures as whole numbers: RVUs in hundredths, the CF in ten-thousandths."""
+def _rvu_units(r: dict[str, Any]) -> tuple[str | None, pricing.Rvus]:
+    """An RVU row's modifier and its figures for pricing."""
+    return r["modifier"] or None, pricing.rvus(r)
 
-    def hundredths(value: Any) -> int:
-        return _scaled(_dec(value) or Decimal(0), 2)
 
+def _adjusted(u: tuple[str | None, pricing.Rvus], place: dict[str, Any]) -> dict[str, Any]:
+    modifier, figures = u
+    non_facility, facility = pricing.prices(figures, place["gpcis"])
     return {
-        "modifier": r["modifier"] or None,
-        "cf": _scaled(_dec(r["conversion_factor"]) or Decimal(0), 4),
-        "work": hundredths(r["work_rvu"]),
-        "mp": hundredths(r["mp_rvu"]),
-        "pe_nf": hundredths(r["nonfacility_pe_rvu"]),
-        "pe_f": hundredths(r["facility_pe_rvu"]),
-    }
-
-
-def _adjusted(u: dict[str, Any], place: dict[str, Any]) -> dict[str, Any]:
-    # Exact integer arithmetic: RVUs in hundredths x GPCIs in thousandths x CF in
-    # ten-thousandths gives billionths of a dollar, rounded half up to the cent: the same
-    # result as Decimal, at a fraction of the cost for a hundred localities.
-    base = u["work"] * place["work_gpci_milli"] + u["mp"] * place["mp_gpci_milli"]
-    pe_gpci = place["pe_gpci_milli"]
-
-    def amount(pe: int) -> float:
-        billionths = (base + pe * pe_gpci) * u["cf"]
-        return ((billionths + 5_000_000) // 10_000_000) / 100
-
-    return {
-        "modifier": u["modifier"],
-        "non_facility_amount": amount(u["pe_nf"]),
-        "facility_amount": amount(u["pe_f"]),
+        "modifier": modifier,
+        "non_facility_amount": non_facility / 100,
+        "facility_amount": facility / 100,
     }

@@ -54,10 +54,6 @@ class FieldError(ValueError):
         super().__init__(f"field {field!r}: {message}")
 
 
-class UnrecognizedFile(Exception):
-    """No importer claims this file."""
-
-
 @dataclass(frozen=True)
 class Source:
     """One loadable file: a file on disk, or a member of a zip archive on disk.

@@ -8,21 +8,7 @@ from medcode.claims.context import ClaimContext
 from medcode.claims.rules.base import Finding, Rule
 from medcode.content.crosswalks import crosswalks_for
 from medcode.fees.indicators import STATUS_CODES
-
-#: Status codes under which the line is not paid as billed, with the severity to report.
-UNPAID = {
-    "I": "error",
-    "B": "warning",
-    "N": "error",
-    "E": "warning",
-    "X": "error",
-    "P": "warning",
-    "D": "error",
-    "F": "error",
-    "G": "error",
-    "H": "error",
-    "M": "info",
-}
+from medcode.fees.pricing import UNPAID
 
 
 class MedicareStatusNotPayable(Rule):

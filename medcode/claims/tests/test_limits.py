@@ -23,7 +23,7 @@ from medcode.claims.tests.x12 import interchange
 from medcode.cli import main
 from medcode.testing import REPO, load_file
 
-FIXTURES = REPO / "medcode" / "importers" / "tests" / "fixtures"
+FIXTURES = REPO / "medcode" / "claims" / "tests" / "fixtures"
 
 
 @pytest.fixture

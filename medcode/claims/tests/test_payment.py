@@ -18,7 +18,7 @@ from medcode.testing import REPO, load_file
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = REPO / "medcode" / "importers" / "tests" / "fixtures"
+FIXTURES = REPO / "medcode" / "claims" / "tests" / "fixtures"
 CF = Decimal("33.1234")
 #: RVUs of the fixture rows: work, non-facility PE, facility PE, MP (all MPI 5 but 99213).
 RVUS = {
@@ -29,7 +29,7 @@ RVUS = {
     "99213": ("1.11", "1.22", "0.44", "0.09"),
 }
 NATIONAL = ("1", "1", "1")
-ALABAMA = ("1", "0.871", "0.577")  # 10112-00 in pfs_gpci_GPCI2025.csv: work, PE, MP
+ALABAMA = ("1", "0.871", "0.577")  # 10112-00 in claims_GPCI2025.csv: work, PE, MP
 
 
 def expected(
@@ -112,7 +112,7 @@ def test_a_line_of_several_units_has_one_unit_in_full(fee_schedule: None) -> Non
 def test_a_facility_claim_reduces_the_facility_pe_weighted_by_the_locality(
     fee_schedule: None,
 ) -> None:
-    load_file(FIXTURES / "pfs_gpci_GPCI2025.csv", "pfs_gpci")
+    load_file(FIXTURES / "claims_GPCI2025.csv", "pfs_gpci")
 
     result = priced(claim(line("97110"), line("97530"), place_of_service="22", locality="10112-00"))
 

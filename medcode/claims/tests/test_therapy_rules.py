@@ -14,7 +14,7 @@ from medcode.testing import REPO, load_file
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = REPO / "medcode" / "importers" / "tests" / "fixtures"
+FIXTURES = REPO / "medcode" / "claims" / "tests" / "fixtures"
 
 CF = Decimal("33.1234")
 #: Non-facility RVUs of the fixture rows (claims_PPRRVU2026_Jan.csv): work, PE, MP.

@@ -13,7 +13,7 @@ from medcode.testing import REPO, load_file
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = REPO / "medcode" / "importers" / "tests" / "fixtures"
+FIXTURES = REPO / "medcode" / "claims" / "tests" / "fixtures"
 
 
 @pytest.fixture

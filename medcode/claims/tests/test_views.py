@@ -14,14 +14,13 @@ from medcode.testing import load_file
 
 pytestmark = pytest.mark.django_db
 
-IMPORTER_FIXTURES = Path(__file__).resolve().parents[2] / "importers" / "tests" / "fixtures"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
 def store(db: None) -> None:
-    load_file(IMPORTER_FIXTURES / "pfs_gpci_GPCI2025.csv", "pfs_gpci")
-    load_file(IMPORTER_FIXTURES / "pfs_pprrvu_PPRRVU2025_Oct.csv", "pfs_pprrvu")
+    load_file(FIXTURES / "claims_GPCI2025.csv", "pfs_gpci")
+    load_file(FIXTURES / "claims_PPRRVU2025_Oct.csv", "pfs_pprrvu")
 
 
 @pytest.fixture

@@ -115,6 +115,7 @@ def test_it_has_no_description_for_other_codes() -> None:
     assert description_for("99999") is None
 
 
+@pytest.mark.realdata  # reads ../shared/reference
 def test_no_description_repeats_eight_words_of_a_reference_page() -> None:
     pages = {
         page.name: runs(tokens(page.read_text(encoding="utf-8")), RUN) for page in reference_pages()
@@ -132,6 +133,7 @@ def test_no_description_repeats_eight_words_of_a_reference_page() -> None:
     assert copied == []
 
 
+@pytest.mark.realdata  # reads ../shared/reference
 def test_no_guide_repeats_eight_words_of_a_reference_page() -> None:
     # Guides (issue 13) are our own words too; `medcode guides check` runs the same test.
     pages = {
@@ -162,6 +164,7 @@ def official_descriptor_runs() -> set[tuple[str, ...]]:
     return set().union(*(runs(tokens(line), DESCRIPTOR_RUN) for line in descriptors))
 
 
+@pytest.mark.realdata  # reads ../shared/reference
 def test_no_description_quotes_an_official_descriptor() -> None:
     guarded = official_descriptor_runs()
     quoted = [
