@@ -6,7 +6,8 @@ in full. ``search_terms/cpt/*.toml`` holds index terms we wrote for CPT codes, f
 the names clinicians and coders use (TFESI, bunionectomy, lap band), the approach and what sets a
 code apart from its siblings. Neither file contains CPT descriptor text (a test guards it);
 ``search_terms/cpt/review*.toml`` record each family's second, independent check (one file per
-batch of families, so that writers working on different sections do not edit the same file).
+batch of families, so that writers working on different sections do not edit the same file);
+``search_terms/cpt/recheck.toml`` records the independent re-check of a random sample of codes.
 
 Django-free: the search index (medcode.search.index) and the code page read these functions.
 """
@@ -18,6 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from medcode.content.descriptions import ContentError
 
@@ -26,6 +28,9 @@ LEXICON_FILE = SEARCH_TERMS / "abbreviations.toml"
 CPT_TERMS = SEARCH_TERMS / "cpt"
 REVIEW_FILE = CPT_TERMS / "review.toml"
 REVIEW_GLOB = "review*.toml"
+# The independent re-check of a random sample of codes (issue 11): verdicts, not terms.
+RECHECK_FILE = CPT_TERMS / "recheck.toml"
+RECHECK_VERDICTS = ("ok", "weak", "doubt", "error")
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _CPT_CODE = re.compile(r"^\d{4}[0-9A-Z]$")
@@ -103,7 +108,7 @@ def load_families(folder: Path = CPT_TERMS) -> list[Family]:
     families: list[Family] = []
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.toml")):
-        if path.match(REVIEW_GLOB):
+        if path.match(REVIEW_GLOB) or path == folder / RECHECK_FILE.name:
             continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for number, family in enumerate(data.get("family", []), 1):
@@ -129,6 +134,36 @@ def review_records(folder: Path = CPT_TERMS) -> list[dict[str, object]]:
     for path in sorted(folder.glob(REVIEW_GLOB)):
         records.extend(tomllib.loads(path.read_text(encoding="utf-8")).get("review", []))
     return records
+
+
+def load_recheck(path: Path = RECHECK_FILE) -> dict[str, Any]:
+    """The re-check record; ContentError names a bad verdict, code or count."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    summary = data.get("summary", {})
+    counts = {verdict: summary.get(verdict) for verdict in RECHECK_VERDICTS}
+    if not all(isinstance(n, int) and n >= 0 for n in counts.values()):
+        raise ContentError(f"{path.name} [summary]: needs a count for each of {RECHECK_VERDICTS}")
+    if sum(counts.values()) != summary.get("sample"):
+        raise ContentError(f"{path.name} [summary]: the verdict counts do not add up to sample")
+    for table in ("code", "outside_sample"):
+        for number, entry in enumerate(data.get(table, []), 1):
+            where = f"{path.name} [[{table}]] {number}"
+            if not _CPT_CODE.match(str(entry.get("code", ""))):
+                raise ContentError(f"{where}: {entry.get('code')!r} is not a CPT code")
+            if entry.get("verdict") not in RECHECK_VERDICTS[1:]:
+                raise ContentError(
+                    f"{where}: verdict {entry.get('verdict')!r} is not one of "
+                    f"{RECHECK_VERDICTS[1:]}"
+                )
+            _check_text(entry.get("note"), f"{where} note")
+    listed = [entry["verdict"] for entry in data.get("code", [])]
+    for verdict in RECHECK_VERDICTS[1:]:
+        if listed.count(verdict) != counts[verdict]:
+            raise ContentError(
+                f"{path.name}: [summary] {verdict} = {counts[verdict]} but "
+                f"{listed.count(verdict)} [[code]] entries say {verdict}"
+            )
+    return data
 
 
 @cache

@@ -16,6 +16,7 @@ from medcode.content.index_terms import (
     lexicon,
     load_families,
     load_lexicon,
+    load_recheck,
     review_records,
 )
 from medcode.content.tests.test_content import (
@@ -103,6 +104,30 @@ def test_every_family_has_two_review_passes() -> None:
 
     assert set(passes) == families
     assert all(found == {1, 2} for found in passes.values())
+
+
+def test_the_recheck_record_adds_up_and_every_code_it_lists_has_terms() -> None:
+    record = load_recheck()
+    summary = record["summary"]
+    entries = [*record.get("code", []), *record.get("outside_sample", [])]
+    terms = cpt_index_terms()
+
+    assert summary["sample"] == 300
+    assert sum(summary[v] for v in ("ok", "weak", "doubt", "error")) == summary["sample"]
+    assert len(record["code"]) == summary["sample"] - summary["ok"]
+    assert [entry["code"] for entry in entries if entry["code"] not in terms] == []
+
+
+def test_a_recheck_whose_counts_do_not_add_up_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "recheck.toml"
+    path.write_text(
+        "[summary]\nsample = 300\nok = 298\nweak = 0\ndoubt = 0\nerror = 1\n"
+        '[[code]]\ncode = "12345"\nverdict = "error"\nnote = "wrong site"\n',
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ContentError, match="do not add up"):
+        load_recheck(path)
 
 
 @pytest.mark.realdata  # reads ../shared/reference
