@@ -10,7 +10,8 @@ from ninja import Router
 
 from medcode.guides.content import Guide, guides
 from medcode.guides.render import render_guide
-from medcode.releases.dates import BadDate, parse_as_of
+from medcode.releases.dates import as_of_param
+from medcode.web.errors import NotFound
 
 router = Router(tags=["guides"])
 
@@ -44,19 +45,11 @@ def guide_list(request: HttpRequest, code: str = "") -> Any:
 
 @router.get("/{slug}", summary="A guide's live facts and scenario results for a date of service")
 def guide_facts(request: HttpRequest, slug: str, date: str = "") -> Any:
-    from medcode.api import api
-
     guide = guides().get(slug)
     if guide is None:
-        return api.create_response(
-            request, {"ok": False, "error": f"no guide {slug!r}"}, status=404
-        )
-    day = guide.default_date(_today())
-    if date.strip():
-        try:
-            day = parse_as_of(date)
-        except BadDate as exc:
-            return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+        raise NotFound(f"no guide {slug!r}")
+    # A bad date is a BadDate, answered by medcode/api.py.
+    day = as_of_param(date, guide.default_date(_today()))
     rendered = render_guide(guide, day)
     return {
         **_summary(guide),
