@@ -8,8 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from medcode.assistant.schemas import AssistantAnswer, Conversations, Deleted
 from medcode.assistant.service import answer_question, delete_conversation, list_conversations
-from medcode.web.errors import NotFound, Unauthorized
+from medcode.web.errors import NotFound, Unauthorized, error_responses
 
 router = Router(tags=["assistant"])
 
@@ -20,7 +21,11 @@ class AskBody(Schema):
     conversation: str | None = None
 
 
-@router.post("/ask", summary="Answer a coding question from the CMS data, every fact cited")
+@router.post(
+    "/ask",
+    summary="Answer a coding question from the CMS data, every fact cited",
+    response={200: AssistantAnswer, **error_responses(400)},
+)
 def ask(request: HttpRequest, body: AskBody) -> Any:
     # An AssistantError (empty, too long, a bad conversation) is answered by medcode/api.py.
     return answer_question(
@@ -31,7 +36,11 @@ def ask(request: HttpRequest, body: AskBody) -> Any:
     )
 
 
-@router.get("/conversations", summary="Your stored conversations (questions redacted)")
+@router.get(
+    "/conversations",
+    summary="Your stored conversations (questions redacted)",
+    response={200: Conversations, **error_responses(401)},
+)
 def conversations(request: HttpRequest) -> Any:
     found = list_conversations(getattr(request, "user", None))
     if found is None:
@@ -39,7 +48,11 @@ def conversations(request: HttpRequest) -> Any:
     return {"conversations": found}
 
 
-@router.delete("/conversations/{conversation}", summary="Delete one of your conversations")
+@router.delete(
+    "/conversations/{conversation}",
+    summary="Delete one of your conversations",
+    response={200: Deleted, **error_responses(404)},
+)
 def delete(request: HttpRequest, conversation: str) -> Any:
     if not delete_conversation(conversation, getattr(request, "user", None)):
         raise NotFound("no such conversation of yours")

@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
-from ninja import Router
+from django.http import HttpRequest
+from ninja import Router, Status
 
 from medcode.accounts.roles import has_role
 from medcode.careers import board, moderation
 from medcode.careers.forms import JobForm, SearchForm, first_error
 from medcode.careers.models import Job
-from medcode.web.errors import BadRequest, Unauthorized
+from medcode.careers.schemas import JobList, JobPosted
+from medcode.web.errors import BadRequest, Unauthorized, error_responses
 
 router = Router(tags=["jobs"])
 
@@ -74,7 +75,10 @@ _FILTERS = {
 
 
 @router.get(
-    "", summary="Jobs on the board, filtered as /careers/ filters them", openapi_extra=_FILTERS
+    "",
+    summary="Jobs on the board, filtered as /careers/ filters them",
+    response={200: JobList, **error_responses(400)},
+    openapi_extra=_FILTERS,
 )
 def list_jobs(request: HttpRequest) -> Any:
     """Parameters as the search page: q, credential, setting, specialty, code_set, location_type,
@@ -87,7 +91,12 @@ def list_jobs(request: HttpRequest) -> Any:
     return {"jobs": [job.to_dict() for job in jobs]}
 
 
-@router.post("", summary="Post a job (an employer's API key)", openapi_extra=_POST_BODY)
+@router.post(
+    "",
+    summary="Post a job (an employer's API key)",
+    response={201: JobPosted, **error_responses(400, 401)},
+    openapi_extra=_POST_BODY,
+)
 def post_job(request: HttpRequest) -> Any:
     user = request.user
     if getattr(request, "api_key", None) is None or not user.is_authenticated:
@@ -110,7 +119,7 @@ def post_job(request: HttpRequest) -> Any:
     job = form.apply_to(Job(employer=user))
     job.save()
     moderation.submit(job)
-    return JsonResponse({"ok": True, "job": job.to_dict()}, status=201)
+    return Status(201, {"ok": True, "job": job.to_dict()})
 
 
 def _form_data(data: dict[str, Any]) -> dict[str, Any]:

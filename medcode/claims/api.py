@@ -12,7 +12,8 @@ from medcode.claims.checker import check_claims
 from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
 from medcode.claims.formats.findings_csv import findings_csv
 from medcode.claims.limits import claims_per_request
-from medcode.web.errors import BadRequest, TooLarge
+from medcode.claims.schemas import ClaimReport
+from medcode.web.errors import BadRequest, TooLarge, error_responses
 
 router = Router(tags=["claims"])
 
@@ -85,17 +86,28 @@ _CLAIMS_BODY = {
             "description": "payer of 837 claims whose SBR-09 filing indicator is blank",
         },
     ],
+    # Beside the typed JSON report (ClaimReport), the findings CSV (docs/claims.md).
+    "responses": {
+        200: {
+            "description": "findings per claim, or (output=csv, Accept: text/csv) findings CSV",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
 }
 
 
 @router.post(
     "/check",
     summary="Check claims for denials, each finding citing its rule and CMS source",
+    response={200: ClaimReport, **error_responses(400, 413)},
+    # A grouped finding's ``count`` stays out of the other findings (not null).
+    exclude_unset=True,
     openapi_extra=_CLAIMS_BODY,
 )
 def claims_check(request: HttpRequest) -> Any:
     """Body: claims as JSON, CSV or X12 837P (docs/claims.md). ``Accept: text/csv`` or
-    ``?output=csv`` answers with findings CSV."""
+    ``?output=csv`` answers with findings CSV (text/csv, one row per finding). 400: a claim
+    that cannot be read (the error names claim, line and field); 413: over 20 MB."""
     try:
         # Django refuses a declared or actual size over DATA_UPLOAD_MAX_MEMORY_SIZE before
         # reading it all; the settings keep that equal to the claim checker's upload limit.

@@ -9,12 +9,21 @@ from ninja import Router
 
 from medcode.accounts.metering import code_access, gate_answer
 from medcode.codes.lookup import candidate_systems, lookup
+from medcode.codes.schemas import CodeAnswer
 from medcode.releases.dates import as_of_param
+from medcode.web.errors import error_responses
 
 router = Router(tags=["codes"])
 
 
-@router.get("/{code}", summary="What the store knows about a code on a date of service")
+@router.get(
+    "/{code}",
+    summary="What the store knows about a code on a date of service",
+    response={200: CodeAnswer, **error_responses(400, 404, 503)},
+    # Keys a system's answer does not have stay out of the JSON (not null), as in the CLI's.
+    exclude_unset=True,
+    by_alias=True,
+)
 def code(
     request: HttpRequest,
     code: str,
@@ -22,7 +31,9 @@ def code(
     system: str | None = None,
     locality: str | None = None,
 ) -> dict[str, Any]:
-    """``date``: the date of service as YYYY-MM-DD (default today)."""
+    """``date``: the date of service as YYYY-MM-DD (default today). ``locality``
+    (MAC-locality, e.g. 10112-00) adds the amounts there. 400: a malformed code, date, system
+    or locality; 404: no loaded release lists the code; 503: past the look-up time budget."""
     answer = lookup(code, as_of_param(date), system=system, locality=locality)
     # Metered access (medcode.accounts): the same distinct-code views as the pages; gated
     # fields become a ``locked`` marker naming the plan that unlocks them.

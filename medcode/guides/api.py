@@ -10,8 +10,9 @@ from ninja import Router
 
 from medcode.guides.content import Guide, guides
 from medcode.guides.render import render_guide
+from medcode.guides.schemas import GuideFacts, GuideList
 from medcode.releases.dates import as_of_param
-from medcode.web.errors import NotFound
+from medcode.web.errors import NotFound, error_responses
 
 router = Router(tags=["guides"])
 
@@ -31,7 +32,7 @@ def _summary(guide: Guide) -> dict[str, Any]:
     }
 
 
-@router.get("", summary="The guides, optionally only those covering a code")
+@router.get("", summary="The guides, optionally only those covering a code", response=GuideList)
 def guide_list(request: HttpRequest, code: str = "") -> Any:
     wanted = code.strip().upper()
     return {
@@ -43,7 +44,13 @@ def guide_list(request: HttpRequest, code: str = "") -> Any:
     }
 
 
-@router.get("/{slug}", summary="A guide's live facts and scenario results for a date of service")
+@router.get(
+    "/{slug}",
+    summary="A guide's live facts and scenario results for a date of service",
+    response={200: GuideFacts, **error_responses(400, 404)},
+    # A grouped finding's ``count`` stays out of the other findings (not null).
+    exclude_unset=True,
+)
 def guide_facts(request: HttpRequest, slug: str, date: str = "") -> Any:
     guide = guides().get(slug)
     if guide is None:

@@ -8,10 +8,11 @@ from django.http import HttpRequest
 from ninja import Router
 
 from medcode.releases.models import Release
+from medcode.releases.schemas import ReleasesAnswer
 
 router = Router(tags=["releases"])
 
 
-@router.get("", summary="The loaded CMS releases")
+@router.get("", summary="The loaded CMS releases", response=ReleasesAnswer)
 def releases(request: HttpRequest) -> dict[str, Any]:
     return {"releases": [r.to_dict() for r in Release.objects.all()]}

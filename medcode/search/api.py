@@ -10,6 +10,8 @@ from ninja import Router
 
 from medcode.releases.dates import BadDate, as_of_param
 from medcode.search.engine import SearchError, search
+from medcode.search.schemas import SearchAnswer
+from medcode.web.errors import error_responses
 
 router = Router(tags=["search"])
 
@@ -40,7 +42,11 @@ def parse_params(
     return as_of, count, flag in TRUE
 
 
-@router.get("", summary="Find codes by code, fragment, words, abbreviation or brand name")
+@router.get(
+    "",
+    summary="Find codes by code, fragment, words, abbreviation or brand name",
+    response={200: SearchAnswer, **error_responses(400)},
+)
 def search_codes(
     request: HttpRequest,
     q: str = "",

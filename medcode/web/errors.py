@@ -2,13 +2,16 @@
 
 Every error answer is ``{"ok": false, "error": "<what is wrong and where>"}`` (plus, for some,
 a field naming the details: ``detail``, ``fields``). Endpoints raise one of these instead of
-building the answer themselves, so a new endpoint cannot invent another shape. The module
-imports nothing of medcode: any app's router may raise them.
+building the answer themselves, so a new endpoint cannot invent another shape. ErrorAnswer is
+that shape for the OpenAPI document. The module imports nothing of medcode: any app's router
+may raise them.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from ninja import Field, Schema
 
 
 class ApiError(Exception):
@@ -55,3 +58,21 @@ class Unavailable(ApiError):
     """The answer ran past its time budget (503)."""
 
     status = 503
+
+
+class ErrorAnswer(Schema):
+    """What every error answers: ``ok`` is false and ``error`` says what is wrong and where."""
+
+    ok: bool = Field(description="always false")
+    error: str = Field(description="what is wrong and where (parameter, claim, line, field)")
+    detail: list[dict[str, Any]] | None = Field(
+        None, description="a malformed parameter or body: django-ninja's list (loc, msg, type)"
+    )
+    fields: dict[str, list[str]] | None = Field(
+        None, description="a job posting: every field that is wrong, with its messages"
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorAnswer]]:
+    """The ``response=`` entries of an endpoint's error statuses, all answered as ErrorAnswer."""
+    return dict.fromkeys(statuses, ErrorAnswer)
