@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from medcode.assistant.schemas import AssistantAnswer, Conversations, Deleted
 from medcode.assistant.service import answer_question, delete_conversation, list_conversations
+from medcode.releases.dates import parse_as_of
 from medcode.web.errors import NotFound, Unauthorized, error_responses
 
 router = Router(tags=["assistant"])
@@ -17,7 +17,11 @@ router = Router(tags=["assistant"])
 
 class AskBody(Schema):
     question: str
-    date: datetime.date | None = None
+    # Read by the one date parser (releases/dates.py), as every date of service is.
+    date: str | None = Field(
+        None,
+        description="date of service, YYYY-MM-DD (default: a date the question names, or today)",
+    )
     conversation: str | None = None
 
 
@@ -30,7 +34,7 @@ def ask(request: HttpRequest, body: AskBody) -> Any:
     # An AssistantError (empty, too long, a bad conversation) is answered by medcode/api.py.
     return answer_question(
         body.question,
-        as_of=body.date,
+        as_of=parse_as_of(body.date) if body.date and body.date.strip() else None,
         conversation=body.conversation,
         user=getattr(request, "user", None),
     )
