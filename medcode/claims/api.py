@@ -13,6 +13,7 @@ from medcode.claims.formats import FORMATS, MAX_UPLOAD_BYTES, read_claims
 from medcode.claims.formats.findings_csv import findings_csv
 from medcode.claims.limits import claims_per_request
 from medcode.claims.schemas import ClaimReport
+from medcode.web.answers import as_built
 from medcode.web.errors import BadRequest, TooLarge, error_responses
 
 router = Router(tags=["claims"])
@@ -100,8 +101,6 @@ _CLAIMS_BODY = {
     "/check",
     summary="Check claims for denials, each finding citing its rule and CMS source",
     response={200: ClaimReport, **error_responses(400, 413)},
-    # A grouped finding's ``count`` stays out of the other findings (not null).
-    exclude_unset=True,
     openapi_extra=_CLAIMS_BODY,
 )
 def claims_check(request: HttpRequest) -> Any:
@@ -133,7 +132,8 @@ def claims_check(request: HttpRequest) -> Any:
     )
     if wants_csv:
         return HttpResponse(findings_csv(result), content_type="text/csv; charset=utf-8")
-    return result
+    # Sent as built: a grouped finding's ``count`` stays out of the other findings.
+    return as_built(ClaimReport, result)
 
 
 def _body_format(content_type: str) -> str | None:

@@ -11,6 +11,7 @@ from ninja import Router
 from medcode.releases.dates import BadDate, as_of_param
 from medcode.search.engine import SearchError, search
 from medcode.search.schemas import SearchAnswer
+from medcode.web.answers import as_built
 from medcode.web.errors import error_responses
 
 router = Router(tags=["search"])
@@ -65,4 +66,5 @@ def search_codes(
     """
     # A SearchError (bad date, limit, flag or system) is answered by medcode/api.py.
     as_of, count, billable_only = parse_params(date, limit, billable)
-    return search(q, as_of, system=system, billable_only=billable_only, limit=count).to_dict()
+    answer = search(q, as_of, system=system, billable_only=billable_only, limit=count)
+    return as_built(SearchAnswer, answer.to_dict())

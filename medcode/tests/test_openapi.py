@@ -61,3 +61,32 @@ def test_the_claim_check_documents_its_three_body_formats_and_the_findings_csv()
     assert op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/ClaimReport"
     )
+
+
+def test_an_answer_its_schema_does_not_describe_exactly_is_caught() -> None:
+    from medcode.search.schemas import SearchAnswer
+    from medcode.web.answers import AnswerMismatch, check_answer
+
+    answer: dict[str, Any] = {
+        "query": "knee",
+        "date": "2026-05-04",
+        "results": [
+            {
+                "code": "27447",
+                "system": "CPT",
+                "description": "Total knee arthroplasty",
+                "billable": True,
+                "score": 1.0,
+                "matched": ["knee"],
+            }
+        ],
+        "corrections": {},
+        "message": None,
+        "sources": [],
+    }
+    check_answer(SearchAnswer, answer)
+
+    with pytest.raises(AnswerMismatch):
+        check_answer(SearchAnswer, {**answer, "undeclared": 1})
+    with pytest.raises(AnswerMismatch):  # 1 would come back as 1.0
+        check_answer(SearchAnswer, {**answer, "results": [{**answer["results"][0], "score": 1}]})
