@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
@@ -48,6 +48,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     ClaimError: 400,
     AssistantError: 400,
     CodeNotFound: 404,
+    Http404: 404,
     # A look-up that ran past its time budget was stopped (medcode/releases/budget.py).
     BudgetExceeded: 503,
 }
@@ -72,7 +73,7 @@ def error_answer(exc: Exception) -> tuple[int, dict[str, Any]]:
             message = f"body: not JSON ({exc.__cause__})"
         return exc.status_code, {"ok": False, "error": message}
     status = next(s for kind, s in DOMAIN_ERRORS.items() if isinstance(exc, kind))
-    return status, {"ok": False, "error": str(exc)}
+    return status, {"ok": False, "error": str(exc) or "not found"}
 
 
 def _error(request: HttpRequest, exc: Any) -> HttpResponse:

@@ -5,24 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Router
 
-from medcode.assistant.schemas import AssistantAnswer, Conversations, Deleted
+from medcode.assistant.schemas import AskBody, AssistantAnswer, Conversations, Deleted
 from medcode.assistant.service import answer_question, delete_conversation, list_conversations
 from medcode.releases.dates import parse_as_of
 from medcode.web.errors import NotFound, Unauthorized, error_responses
 
 router = Router(tags=["assistant"])
-
-
-class AskBody(Schema):
-    question: str
-    # Read by the one date parser (releases/dates.py), as every date of service is.
-    date: str | None = Field(
-        None,
-        description="date of service, YYYY-MM-DD (default: a date the question names, or today)",
-    )
-    conversation: str | None = None
 
 
 @router.post(

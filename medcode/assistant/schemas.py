@@ -5,6 +5,16 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 
+class AskBody(Schema):
+    question: str
+    # Read by the one date parser (releases/dates.py), as every date of service is.
+    date: str | None = Field(
+        None,
+        description="date of service, YYYY-MM-DD (default: a date the question names, or today)",
+    )
+    conversation: str | None = None
+
+
 class AnsweredCode(Schema):
     code: str
     system: str | None
