@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
 
 from medcode.accounts.roles import has_role
 from medcode.careers import board, moderation
 from medcode.careers.forms import JobForm, SearchForm, first_error
 from medcode.careers.models import Job
 from medcode.careers.schemas import JobList, JobPosted
+from medcode.web.answers import as_built
 from medcode.web.errors import BadRequest, Unauthorized, error_responses
 
 router = Router(tags=["jobs"])
@@ -80,7 +81,7 @@ _FILTERS = {
     response={200: JobList, **error_responses(400)},
     openapi_extra=_FILTERS,
 )
-def list_jobs(request: HttpRequest) -> Any:
+def list_jobs(request: HttpRequest) -> HttpResponse:
     """Parameters as the search page: q, credential, setting, specialty, code_set, location_type,
     state, employment_type, pay_at_least + pay_unit, apprentice, max_experience, posted_within
     (days), sort (date or pay)."""
@@ -88,7 +89,7 @@ def list_jobs(request: HttpRequest) -> Any:
     if not form.is_valid():
         raise BadRequest(first_error(form))
     jobs = board.search(form.cleaned_data)[:200]
-    return {"jobs": [job.to_dict() for job in jobs]}
+    return as_built(JobList, {"jobs": [job.to_dict() for job in jobs]})
 
 
 @router.post(
@@ -97,7 +98,7 @@ def list_jobs(request: HttpRequest) -> Any:
     response={201: JobPosted, **error_responses(400, 401)},
     openapi_extra=_POST_BODY,
 )
-def post_job(request: HttpRequest) -> Any:
+def post_job(request: HttpRequest) -> HttpResponse:
     user = request.user
     if getattr(request, "api_key", None) is None or not user.is_authenticated:
         raise Unauthorized("posting a job needs an employer's API key (Authorization: Bearer)")
@@ -119,7 +120,7 @@ def post_job(request: HttpRequest) -> Any:
     job = form.apply_to(Job(employer=user))
     job.save()
     moderation.submit(job)
-    return Status(201, {"ok": True, "job": job.to_dict()})
+    return as_built(JobPosted, {"ok": True, "job": job.to_dict()}, status=201)
 
 
 def _form_data(data: dict[str, Any]) -> dict[str, Any]:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from medcode.releases.models import Release
 from medcode.releases.schemas import ReleasesAnswer
+from medcode.web.answers import as_built
 
 router = Router(tags=["releases"])
 
 
 @router.get("", summary="The loaded CMS releases", response=ReleasesAnswer)
-def releases(request: HttpRequest) -> dict[str, Any]:
-    return {"releases": [r.to_dict() for r in Release.objects.all()]}
+def releases(request: HttpRequest) -> HttpResponse:
+    return as_built(ReleasesAnswer, {"releases": [r.to_dict() for r in Release.objects.all()]})

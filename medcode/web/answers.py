@@ -1,9 +1,9 @@
 """Typed answers sent as they were built.
 
-The code, search and claim answers declare their shape with ninja Schemas (the OpenAPI
-document shows every field), but django-ninja's validation of a whole code answer costs about
-as much as the look-up itself. So the hot endpoints send the dict their domain function built
-(same keys, same order, same numbers as ``--json`` on the CLI), and the schema is enforced
+Every endpoint declares its answers with ninja Schemas (the OpenAPI document shows every
+field), but django-ninja's validation of a whole code answer costs about as much as the look-up
+itself. So endpoints send the dict their domain function built (same keys, same order, same
+numbers as ``--json`` on the CLI), and the schema is enforced
 where it costs nothing in production: with ``settings.MEDCODE_CHECK_ANSWERS`` (on for the
 whole test suite, conftest.py) every answer is first validated against its schema and must
 come back from it unchanged, so a key the schema does not declare, or a value of another type,
