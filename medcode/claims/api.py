@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
@@ -103,7 +101,7 @@ _CLAIMS_BODY = {
     response={200: ClaimReport, **error_responses(400, 413)},
     openapi_extra=_CLAIMS_BODY,
 )
-def claims_check(request: HttpRequest) -> Any:
+def claims_check(request: HttpRequest) -> HttpResponse:
     """Body: claims as JSON, CSV or X12 837P (docs/claims.md). ``Accept: text/csv`` or
     ``?output=csv`` answers with findings CSV (text/csv, one row per finding). 400: a claim
     that cannot be read (the error names claim, line and field); 413: over 20 MB."""

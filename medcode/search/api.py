@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from medcode.releases.dates import BadDate, as_of_param
@@ -55,7 +54,7 @@ def search_codes(
     date: str | None = None,
     limit: str | None = None,
     billable: str | None = None,
-) -> Any:
+) -> HttpResponse:
     """``{"results": [{"code", "system", "description", "billable", "score", "matched"}]}``.
 
     Results come best first; ``matched`` lists the words or terms that matched.
