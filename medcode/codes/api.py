@@ -19,6 +19,8 @@ router = Router(tags=["codes"])
     "/{code}",
     summary="What the store knows about a code on a date of service",
     response={200: CodeAnswer, **error_responses(400, 404, 503)},
+    # The document names a crosswalk's ``from`` as the answer does, not as the field ``from_``.
+    by_alias=True,
 )
 def code(
     request: HttpRequest,

@@ -44,6 +44,7 @@ def test_the_code_search_claim_and_error_answers_show_every_field() -> None:
         assert name in code
     assert {"rows", "status", "conversion_factor"} <= set(schemas["Fees"]["properties"])
     assert "national_non_facility_amount" in schemas["FeeRow"]["properties"]
+    assert {"from", "to"} <= set(schemas["Crosswalk"]["required"])  # as the JSON names them
     assert {"results", "corrections", "sources"} <= set(schemas["SearchAnswer"]["properties"])
     assert {"findings", "lines", "total_at_risk"} <= set(schemas["ClaimResult"]["properties"])
     assert set(schemas["ErrorAnswer"]["required"]) == {"ok", "error"}
