@@ -16,3 +16,10 @@ def _open_access(settings: object) -> None:
     """Tests run medcode as a clinic's open copy unless they ask for metering themselves
     (``settings.MEDCODE_ACCESS = "metered"``; see medcode/accounts/tests)."""
     settings.MEDCODE_ACCESS = "open"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _check_answers(settings: object) -> None:
+    """Every API answer sent as built is checked against its declared schema
+    (medcode/web/answers.py): a key the schema lacks fails the test that produced it."""
+    settings.MEDCODE_CHECK_ANSWERS = True  # type: ignore[attr-defined]

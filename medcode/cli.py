@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from medcode.releases.systems import SYSTEMS
+
 
 def _setup() -> None:
     """Start Django and bring the database schema up to date (quietly, only when needed)."""
@@ -509,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--date", type=_date, help="date of service (default today)")
     code.add_argument(
         "--system",
-        choices=["HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER"],
+        choices=SYSTEMS,
         help="when a code exists in several systems",
     )
     code.add_argument("--json", action="store_true")
@@ -555,7 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
     find = commands.add_parser("search", help="find codes by code, fragment or words")
     find.add_argument("query", nargs="?", help="a code, a fragment of one, or words")
     find.add_argument("--date", type=_date, help="date of service (default today)")
-    find.add_argument("--system", choices=["HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER"])
+    find.add_argument("--system", choices=SYSTEMS)
     find.add_argument("--limit", type=int, default=20, help="results to show, 1-100 (default 20)")
     find.add_argument("--billable", action="store_true", help="only codes billable on the date")
     find.add_argument("--json", action="store_true")

@@ -7,7 +7,6 @@ form posts to the same view and the whole page comes back.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from medcode.assistant.service import AssistantError, answer_question
+from medcode.releases.dates import parse_as_of
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _REF = re.compile(r"\[(\d+)\]")
@@ -52,7 +52,7 @@ def page(request: HttpRequest) -> HttpResponse:
         raw_date = (request.POST.get("date") or request.GET.get("date") or "").strip()
         try:
             if raw_date:
-                as_of = date.fromisoformat(raw_date)
+                as_of = parse_as_of(raw_date)
             result = answer_question(
                 question,
                 as_of=as_of,

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from medcode.accounts.roles import has_role
 from medcode.careers import board, moderation
 from medcode.careers.forms import JobForm, SearchForm, first_error
 from medcode.careers.models import Job
+from medcode.careers.schemas import JobList, JobPosted
+from medcode.web.answers import as_built
+from medcode.web.errors import BadRequest, Unauthorized, error_responses
 
 router = Router(tags=["jobs"])
 
@@ -58,10 +61,6 @@ _POST_BODY = {
 }
 
 
-def _error(status: int, message: str, **extra: Any) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": message, **extra}, status=status)
-
-
 _FILTERS = {
     "parameters": [
         {
@@ -77,43 +76,51 @@ _FILTERS = {
 
 
 @router.get(
-    "", summary="Jobs on the board, filtered as /careers/ filters them", openapi_extra=_FILTERS
+    "",
+    summary="Jobs on the board, filtered as /careers/ filters them",
+    response={200: JobList, **error_responses(400)},
+    openapi_extra=_FILTERS,
 )
-def list_jobs(request: HttpRequest) -> Any:
+def list_jobs(request: HttpRequest) -> HttpResponse:
     """Parameters as the search page: q, credential, setting, specialty, code_set, location_type,
     state, employment_type, pay_at_least + pay_unit, apprentice, max_experience, posted_within
     (days), sort (date or pay)."""
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return _error(400, first_error(form))
+        raise BadRequest(first_error(form))
     jobs = board.search(form.cleaned_data)[:200]
-    return {"jobs": [job.to_dict() for job in jobs]}
+    return as_built(JobList, {"jobs": [job.to_dict() for job in jobs]})
 
 
-@router.post("", summary="Post a job (an employer's API key)", openapi_extra=_POST_BODY)
-def post_job(request: HttpRequest) -> Any:
+@router.post(
+    "",
+    summary="Post a job (an employer's API key)",
+    response={201: JobPosted, **error_responses(400, 401)},
+    openapi_extra=_POST_BODY,
+)
+def post_job(request: HttpRequest) -> HttpResponse:
     user = request.user
     if getattr(request, "api_key", None) is None or not user.is_authenticated:
-        return _error(401, "posting a job needs an employer's API key (Authorization: Bearer)")
+        raise Unauthorized("posting a job needs an employer's API key (Authorization: Bearer)")
     if not has_role(user, "employer"):
-        return _error(401, "this API key's account does not have the employer role")
+        raise Unauthorized("this API key's account does not have the employer role")
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:
-        return _error(400, f"body: not JSON ({exc})")
+        raise BadRequest(f"body: not JSON ({exc})") from None
     if not isinstance(data, dict):
-        return _error(400, "body: expected a JSON object with the posting's fields")
+        raise BadRequest("body: expected a JSON object with the posting's fields")
     unknown = sorted(set(data) - set(JobForm.base_fields))
     if unknown:
-        return _error(400, f"{unknown[0]}: not a field of a job posting")
+        raise BadRequest(f"{unknown[0]}: not a field of a job posting")
     form = JobForm(_form_data(data))
     if not form.is_valid():
         fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-        return _error(400, first_error(form), fields=fields)
+        raise BadRequest(first_error(form), fields=fields)
     job = form.apply_to(Job(employer=user))
     job.save()
     moderation.submit(job)
-    return JsonResponse({"ok": True, "job": job.to_dict()}, status=201)
+    return as_built(JobPosted, {"ok": True, "job": job.to_dict()}, status=201)
 
 
 def _form_data(data: dict[str, Any]) -> dict[str, Any]:

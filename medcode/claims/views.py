@@ -27,7 +27,7 @@ from medcode.claims.formats.csv_claims import (
 from medcode.claims.formats.findings_csv import findings_csv
 from medcode.claims.limits import claims_per_request
 from medcode.fees.facts import locality_choices
-from medcode.releases.dates import BadDate, parse_as_of
+from medcode.releases.dates import BadDate, as_of_param
 from medcode.releases.store import Snapshot
 from medcode.web.uploads import upload_refused
 
@@ -339,7 +339,7 @@ def _amount(text: str, name: str, claim_id: str) -> float:
 def _localities(day_text: str) -> tuple[tuple[str, str], ...]:
     """The payment localities of the GPCI release in force on the date typed (else today)."""
     try:
-        day = parse_as_of(day_text)
+        day = as_of_param(day_text)
     except BadDate:
         day = date.today()
     return locality_choices(Snapshot(day).in_force)

@@ -23,12 +23,9 @@ from medcode.fees import facts as fee_facts
 from medcode.icd10 import facts as icd10_facts
 from medcode.releases.budget import time_budget
 from medcode.releases.store import InForce, Snapshot
-
-SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
+from medcode.releases.systems import CPT_CODE, HCPCS_CODE, SYSTEMS
 
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
-_CPT = re.compile(r"^\d{4}[0-9A-Z]$")  # 99213, 0001A, 0075T, 1010F, 0001U
-_HCPCS = re.compile(r"^[A-V]\d{4}$")
 # A letter, then a digit (E11) or, since FY2026, a letter and a digit (QA0, QA00101).
 _ICD10CM = re.compile(r"^[A-Z](\d[A-Z0-9]|[A-Z]\d)([A-Z0-9]{1,4})?$")
 # Seven characters, or a three-character table header of the order file (001, 0DT, B02).
@@ -58,9 +55,9 @@ def candidate_systems(text: str) -> tuple[str, list[str]]:
     else:
         if _MODIFIER.match(code):
             systems.append("MODIFIER")
-        if _HCPCS.match(code):
+        if HCPCS_CODE.match(code):
             systems.append("HCPCS")
-        if _CPT.match(code):
+        if CPT_CODE.match(code):
             systems.append("CPT")
         if _ICD10CM.match(code):
             systems.append("ICD-10-CM")

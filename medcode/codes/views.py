@@ -38,7 +38,7 @@ from medcode.fees.indicators import STATUS_CODES
 from medcode.guides.content import guides_for_code
 from medcode.guides.modifiers import cpt_modifiers
 from medcode.releases.budget import BudgetExceeded, time_budget
-from medcode.releases.dates import BadDate, parse_as_of
+from medcode.releases.dates import BadDate, as_of_param
 from medcode.releases.sql import row
 from medcode.releases.store import Snapshot
 
@@ -68,11 +68,8 @@ class BadRequest(ValueError):
 
 
 def _as_of(request: HttpRequest) -> date:
-    text = request.GET.get("date", "").strip()
-    if not text:
-        return date.today()
     try:
-        return parse_as_of(text)
+        return as_of_param(request.GET.get("date"))
     except BadDate as exc:
         raise BadRequest(str(exc)) from None
 

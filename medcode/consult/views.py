@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from medcode.accounts.roles import has_role
 from medcode.consult import attachments, desk, library
 from medcode.consult.models import Answer, Consultation, LibraryEntry, Status
+from medcode.releases.dates import BadDate, parse_as_of
 
 MAX_FILES = 5
 
@@ -27,13 +28,12 @@ def _consultant(request: HttpRequest) -> None:
 
 
 def _date(raw: str, field: str) -> date | None:
-    raw = raw.strip()
-    if not raw:
+    if not raw.strip():
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise desk.Refused(f"{field}: {raw!r} is not a date (YYYY-MM-DD)") from exc
+        return parse_as_of(raw, name=field)
+    except BadDate as exc:
+        raise desk.Refused(str(exc)) from None
 
 
 def _own(request: HttpRequest, tracking: str) -> Consultation:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from medcode.guides.content import Guide, guides
 from medcode.guides.render import render_guide
-from medcode.releases.dates import BadDate, parse_as_of
+from medcode.guides.schemas import GuideFacts, GuideList
+from medcode.releases.dates import as_of_param
+from medcode.web.answers import as_built
+from medcode.web.errors import NotFound, error_responses
 
 router = Router(tags=["guides"])
 
@@ -30,35 +33,30 @@ def _summary(guide: Guide) -> dict[str, Any]:
     }
 
 
-@router.get("", summary="The guides, optionally only those covering a code")
-def guide_list(request: HttpRequest, code: str = "") -> Any:
+@router.get("", summary="The guides, optionally only those covering a code", response=GuideList)
+def guide_list(request: HttpRequest, code: str = "") -> HttpResponse:
     wanted = code.strip().upper()
-    return {
-        "guides": [
-            _summary(g)
-            for g in sorted(guides().values(), key=lambda g: g.slug)
-            if not wanted or wanted in g.codes
-        ]
-    }
+    shown = [
+        _summary(g)
+        for g in sorted(guides().values(), key=lambda g: g.slug)
+        if not wanted or wanted in g.codes
+    ]
+    return as_built(GuideList, {"guides": shown})
 
 
-@router.get("/{slug}", summary="A guide's live facts and scenario results for a date of service")
-def guide_facts(request: HttpRequest, slug: str, date: str = "") -> Any:
-    from medcode.api import api
-
+@router.get(
+    "/{slug}",
+    summary="A guide's live facts and scenario results for a date of service",
+    response={200: GuideFacts, **error_responses(400, 404)},
+)
+def guide_facts(request: HttpRequest, slug: str, date: str = "") -> HttpResponse:
     guide = guides().get(slug)
     if guide is None:
-        return api.create_response(
-            request, {"ok": False, "error": f"no guide {slug!r}"}, status=404
-        )
-    day = guide.default_date(_today())
-    if date.strip():
-        try:
-            day = parse_as_of(date)
-        except BadDate as exc:
-            return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
+        raise NotFound(f"no guide {slug!r}")
+    # A bad date is a BadDate, answered by medcode/api.py.
+    day = as_of_param(date, guide.default_date(_today()))
     rendered = render_guide(guide, day)
-    return {
+    answer = {
         **_summary(guide),
         "as_of": day.isoformat(),
         "facts": [
@@ -79,6 +77,7 @@ def guide_facts(request: HttpRequest, slug: str, date: str = "") -> Any:
             for s in rendered.scenarios
         ],
     }
+    return as_built(GuideFacts, answer)
 
 
 def _today() -> date:

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from medcode.guides.content import Guide, guides
 from medcode.guides.models import GuideReview
 from medcode.guides.render import render_guide
-from medcode.releases.dates import BadDate, parse_as_of
+from medcode.releases.dates import BadDate, as_of_param
 
 
 def guide_list(request: HttpRequest) -> HttpResponse:
@@ -41,11 +41,10 @@ def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
     day_text = request.GET.get("date", "").strip()
     error = None
     day = guide.default_date(date.today())
-    if day_text:
-        try:
-            day = parse_as_of(day_text)
-        except BadDate as exc:
-            error = str(exc)
+    try:
+        day = as_of_param(day_text, day)
+    except BadDate as exc:
+        error = str(exc)
     rendered = render_guide(guide, day)
     changed = _changed_since_review(guide, rendered.facts_map(), rendered.fingerprint(), day)
     context: dict[str, Any] = {

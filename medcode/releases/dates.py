@@ -51,3 +51,13 @@ MONTHS = {
     )
     for name in names
 }
+
+
+def as_of_param(text: str | None, today: date | None = None) -> date:
+    """The date of service a page or endpoint was asked for: ``?date=`` or, when blank, today.
+
+    Every view and endpoint reads its date here, so a bad one gets the one BadDate message.
+    """
+    if text is None or not text.strip():
+        return today if today is not None else date.today()
+    return parse_as_of(text)

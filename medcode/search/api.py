@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from medcode.releases.dates import BadDate, parse_as_of
+from medcode.releases.dates import BadDate, as_of_param
 from medcode.search.engine import SearchError, search
+from medcode.search.schemas import SearchAnswer
+from medcode.web.answers import as_built
+from medcode.web.errors import error_responses
 
 router = Router(tags=["search"])
 
@@ -24,12 +26,10 @@ def parse_params(
 
     Parsed here rather than by type hints so that every bad value gets the same 400 answer.
     """
-    as_of = datetime.date.today()
-    if date and date.strip():
-        try:
-            as_of = parse_as_of(date)
-        except BadDate as exc:
-            raise SearchError(str(exc)) from None
+    try:
+        as_of = as_of_param(date)
+    except BadDate as exc:
+        raise SearchError(str(exc)) from None
     count = 20
     if limit not in (None, ""):
         try:
@@ -42,7 +42,11 @@ def parse_params(
     return as_of, count, flag in TRUE
 
 
-@router.get("", summary="Find codes by code, fragment, words, abbreviation or brand name")
+@router.get(
+    "",
+    summary="Find codes by code, fragment, words, abbreviation or brand name",
+    response={200: SearchAnswer, **error_responses(400)},
+)
 def search_codes(
     request: HttpRequest,
     q: str = "",
@@ -50,7 +54,7 @@ def search_codes(
     date: str | None = None,
     limit: str | None = None,
     billable: str | None = None,
-) -> Any:
+) -> HttpResponse:
     """``{"results": [{"code", "system", "description", "billable", "score", "matched"}]}``.
 
     Results come best first; ``matched`` lists the words or terms that matched.
@@ -59,11 +63,7 @@ def search_codes(
     that may be reported on the date; ``limit`` 1-100 (default 20); ``date`` YYYY-MM-DD (default
     today).
     """
-    from medcode.api import api
-
-    try:
-        as_of, count, billable_only = parse_params(date, limit, billable)
-        answer = search(q, as_of, system=system, billable_only=billable_only, limit=count)
-    except SearchError as exc:
-        return api.create_response(request, {"ok": False, "error": str(exc)}, status=400)
-    return answer.to_dict()
+    # A SearchError (bad date, limit, flag or system) is answered by medcode/api.py.
+    as_of, count, billable_only = parse_params(date, limit, billable)
+    answer = search(q, as_of, system=system, billable_only=billable_only, limit=count)
+    return as_built(SearchAnswer, answer.to_dict())

@@ -40,10 +40,10 @@ from medcode.releases.store import (
     status_on,
     to_date,
 )
+from medcode.releases.systems import SYSTEMS
 from medcode.search.index import CPT_TERMS_SEPARATOR, INDEXED_DATASETS, words
 from medcode.search.synonyms import Synonym, synonyms
 
-SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
 CANDIDATES = 200

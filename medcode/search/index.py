@@ -21,14 +21,14 @@ from medcode.content.index_terms import cpt_index_terms, expand_descriptor
 from medcode.releases.loader import BulkWriter
 from medcode.releases.models import Release
 from medcode.releases.store import to_date
+from medcode.releases.systems import CPT_CODE as _CPT
+from medcode.releases.systems import HCPCS_CODE as _LEVEL2
 from medcode.search.models import SearchEntry, SearchWord
 
 #: The datasets search reads, and the code system each one describes.
 INDEXED_DATASETS = ("hcpcs", "pfs_rvu", "icd10cm", "icd10cm_tabular", "icd10pcs")
 
 _WORD = re.compile(r"[a-z0-9]+")
-_CPT = re.compile(r"^\d{4}[0-9A-Z]$")
-_LEVEL2 = re.compile(r"^[A-V]\d{4}$")
 
 # (system, code, primary, billable, start, end, title, terms)
 Entry = tuple[str, str, bool, bool, date | None, date | None, str, str]

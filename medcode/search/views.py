@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from medcode.releases.systems import SYSTEMS
 from medcode.search.api import TRUE, parse_params
-from medcode.search.engine import SYSTEMS, Answer, Result, SearchError, search
+from medcode.search.engine import Answer, Result, SearchError, search
 
 SUGGESTIONS = 8
 

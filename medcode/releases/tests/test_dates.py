@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from django.test import Client
 
 from medcode.cli import main
-from medcode.releases.dates import BadDate, parse_as_of
+from medcode.releases.dates import BadDate, as_of_param, parse_as_of
 
 # Each of these Python's date.fromisoformat accepts (or nearly), and medcode does not document.
 UNDOCUMENTED = [
@@ -76,3 +77,35 @@ def test_a_claims_date_of_service_is_read_the_same_way(text: str) -> None:
     }
     with pytest.raises(ClaimError, match="expected a date as YYYY-MM-DD"):
         parse_claim(claim)
+
+
+def test_a_blank_date_of_service_is_today_or_the_default_given() -> None:
+    assert as_of_param(None) == date.today() == as_of_param("  ")
+    assert as_of_param("", date(2026, 1, 1)) == date(2026, 1, 1)
+    assert as_of_param(" 2026-05-04 ", date(2026, 1, 1)) == date(2026, 5, 4)
+    with pytest.raises(BadDate, match=re.escape(MESSAGE)):
+        as_of_param("2026-5-4")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["20260504", "2026-02-30"])
+def test_every_other_endpoint_and_page_gives_the_one_message(text: str) -> None:
+    from medcode.guides.content import guides
+
+    client = Client()
+    guide = sorted(guides())[0]
+    answers = {
+        "guide API": client.get(f"/api/v1/guides/{guide}", {"date": text}),
+        "assistant API": client.post(
+            "/api/v1/assistant/ask",
+            {"question": "What is G0283?", "date": text},
+            content_type="application/json",
+        ),
+        "guide page": client.get(f"/guides/{guide}", {"date": text}),
+        "assistant page": client.get("/assistant", {"q": "What is G0283?", "date": text}),
+    }
+
+    for where, response in answers.items():
+        body = response.content.decode()
+        assert MESSAGE in body or MESSAGE.replace("'", "&#x27;") in body, where
+    assert answers["guide API"].status_code == answers["assistant API"].status_code == 400
