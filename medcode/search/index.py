@@ -1,8 +1,9 @@
 """Fill and empty the search index for one release.
 
 The loader calls ``index_release`` inside the transaction that loads a release and
-``drop_release`` inside the one that deletes it, so the index commits (or rolls back) with its
-release. ``reindex_all`` rebuilds it for a database loaded before search existed.
+``drop_release`` inside the one that deletes it (hooks registered in ``SearchConfig.ready()``,
+``releases/hooks.py``), so the index commits (or rolls back) with its release. What is indexed
+comes from each data app's ``index_entries``. ``reindex_all`` rebuilds it for a database loaded before search existed.
 """
 
 from __future__ import annotations
