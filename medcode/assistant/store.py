@@ -158,7 +158,7 @@ class Places:
 
 def places(as_of: date) -> Places:
     state = release_state()
-    known = cache.named("assistant.places")
+    known = cache.named("assistant.places", limit=8)
     found: Places | None = known.get(as_of.year)
     if found is None:
         found = known[as_of.year] = _places(state, as_of.year)

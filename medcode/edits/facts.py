@@ -78,7 +78,7 @@ def _counted(key: tuple[Any, ...], count: Callable[[], int]) -> int:
     count depends only on the parts' rows (which never change once loaded), the code, the
     role, the filter and the date, so it is kept in a release cache (``releases/cache.py``).
     """
-    counts = cache.named("edits.ptp_counts")
+    counts = cache.named("edits.ptp_counts", limit=100_000)
     found: int | None = counts.get(key)
     if found is None:
         found = counts[key] = count()

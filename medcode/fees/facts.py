@@ -140,7 +140,7 @@ def _gpci_table(release: ReleaseRef) -> tuple[dict[str, Any], ...]:
 
     The key is the whole reference (id, version, file name, period), not the id alone.
     """
-    known = cache.named("fees.gpci")
+    known = cache.named("fees.gpci", limit=16)
     table: tuple[dict[str, Any], ...] | None = known.get(release)
     if table is None:
         table = known[release] = _read_gpci_table(release.id)
@@ -245,7 +245,7 @@ def locality_choices(cite: Cite) -> tuple[tuple[str, str], ...]:
 
 
 def _choices(release: ReleaseRef) -> tuple[tuple[str, str], ...]:
-    known = cache.named("fees.locality_choices")
+    known = cache.named("fees.locality_choices", limit=16)
     found: tuple[tuple[str, str], ...] | None = known.get(release)
     if found is None:
         found = known[release] = tuple(

@@ -20,12 +20,18 @@ _state: tuple[object, ...] | None = None
 _lock = threading.Lock()
 
 
-def named(name: str) -> dict[Any, Any]:
-    """The cache called ``name`` (by convention ``"<app>.<what>"``), created empty if new."""
+def named(name: str, limit: int | None = None) -> dict[Any, Any]:
+    """The cache called ``name`` (by convention ``"<app>.<what>"``), created empty if new.
+
+    With ``limit``, a cache holding that many entries starts afresh, so answers keyed by
+    something a user chooses (a date, a code) cannot grow it without bound.
+    """
     cache = _caches.get(name)
     if cache is None:
         with _lock:
             cache = _caches.setdefault(name, {})
+    elif limit is not None and len(cache) >= limit:
+        cache.clear()
     return cache
 
 

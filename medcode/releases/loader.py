@@ -20,10 +20,8 @@ from django.utils import timezone
 from medcode.importers import get_importer, importers
 from medcode.importers.base import FieldError, Importer, LoadError, LoadStats, Source
 from medcode.releases import hooks
-from medcode.releases.bulk import BATCH_ROWS, BulkWriter
+from medcode.releases.bulk import BulkWriter
 from medcode.releases.models import Release
-
-__all__ = ["BATCH_ROWS", "BulkWriter", "Outcome", "delete_release", "load_paths", "load_source"]
 
 #: Files shipped beside the data (record layouts, manuals) that hold nothing to load.
 DOCUMENTATION_EXTENSIONS = {"pdf", "md", "doc", "docx", "htm", "html", "rtf"}

@@ -410,7 +410,7 @@ def _add_on_codes(aoc: InForce | None) -> frozenset[str]:
 
 
 def _cached_add_ons(release_id: int) -> frozenset[str]:
-    known = release_cache.named("search.add_on_codes")
+    known = release_cache.named("search.add_on_codes", limit=8)
     found: frozenset[str] | None = known.get(release_id)
     if found is None:
         found = known[release_id] = edits_queries.addon_codes(release_id)
@@ -876,7 +876,7 @@ def _distance(a: str, b: str) -> int:
 
 
 def _cached_vocabulary(key: _VocabularyKey) -> Vocabulary:
-    known = release_cache.named("search.vocabulary")
+    known = release_cache.named("search.vocabulary", limit=8)
     found: Vocabulary | None = known.get(key)
     if found is None:
         found = known[key] = _read_vocabulary(key)

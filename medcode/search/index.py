@@ -3,7 +3,8 @@
 The loader calls ``index_release`` inside the transaction that loads a release and
 ``drop_release`` inside the one that deletes it (hooks registered in ``SearchConfig.ready()``,
 ``releases/hooks.py``), so the index commits (or rolls back) with its release. What is indexed
-comes from each data app's ``index_entries``. ``reindex_all`` rebuilds it for a database loaded before search existed.
+comes from each data app's ``index_entries``. ``reindex_all`` rebuilds it for a database
+loaded before search existed.
 """
 
 from __future__ import annotations

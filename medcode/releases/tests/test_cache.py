@@ -53,3 +53,11 @@ def test_search_indexes_a_release_through_the_loader_hooks() -> None:
 
     delete_release(release)
     assert not SearchEntry.objects.exists()
+
+
+def test_a_cache_with_a_limit_starts_afresh_when_full() -> None:
+    small = cache.named("test.small", limit=2)
+    small.update({"a": 1, "b": 2})
+
+    assert cache.named("test.small", limit=2) == {}
+    assert cache.named("test.small") is small
