@@ -48,9 +48,9 @@ def main() -> int:
     django.setup()
     from django.db import connection
 
-    from medcode.claims import context
     from medcode.claims.checker import check_claim, check_claims
     from medcode.claims.claim import parse_claim, parse_claims
+    from medcode.releases import cache as release_cache
 
     if connection.vendor == "postgresql":
         # Fresh from a load, PostgreSQL has no statistics on the new rows until autovacuum
@@ -79,7 +79,9 @@ def main() -> int:
         times = []
         for _ in range(rounds):
             if fresh:
-                context._SHARED = None  # as if the process had never seen these codes
+                # As if the process had never seen these codes: drop the claim checker's caches.
+                for name in ("claims.store", "claims.prices", "icd10.patient_groups"):
+                    release_cache.named(name).clear()
             t0 = time.perf_counter()
             check_claim(one)
             times.append((time.perf_counter() - t0) * 1000)

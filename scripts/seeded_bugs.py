@@ -54,37 +54,37 @@ BUGS = {
     ],
     "c1 PTP deletion filter dropped in claim checker": [
         (
-            "medcode/claims/context.py",
+            "medcode/edits/queries.py",
             '"AND " + PTP_IN_FORCE\n)',
             "\"AND (e.effective_date IS NULL OR e.effective_date <= %s) AND %s IS NOT NULL AND e.modifier_indicator <> '9'\"\n)",
         )
     ],
     "c2 PTP deletion filter dropped on code pages": [
         (
-            "medcode/edits/facts.py",
-            "from medcode.edits.models import PTP_IN_FORCE as _PTP_IN_FORCE\n",
-            "_PTP_IN_FORCE = \"(effective_date IS NULL OR effective_date <= %s) AND %s IS NOT NULL AND modifier_indicator <> '9'\"\n",
+            "medcode/edits/queries.py",
+            'where = f"e.release_id IN ({_ids(release_ids)}) AND e.{role} = %s AND {PTP_IN_FORCE}"',
+            "where = f\"e.release_id IN ({_ids(release_ids)}) AND e.{role} = %s AND (effective_date IS NULL OR effective_date <= %s) AND %s IS NOT NULL AND modifier_indicator <> '9'\"",
         )
     ],
     "c3 deletion date read as exclusive (the shared definition)": [
         (
-            "medcode/edits/models.py",
+            "medcode/edits/queries.py",
             "AND (deletion_date IS NULL OR deletion_date >= %s) AND modifier_indicator",
             "AND (deletion_date IS NULL OR deletion_date > %s) AND modifier_indicator",
         )
     ],
     "c4 deletion date exclusive in the claim checker only": [
         (
-            "medcode/claims/context.py",
+            "medcode/edits/queries.py",
             '"AND " + PTP_IN_FORCE\n)',
             "\"AND (e.effective_date IS NULL OR e.effective_date <= %s) AND (e.deletion_date IS NULL OR e.deletion_date > %s) AND e.modifier_indicator <> '9'\"\n)",
         )
     ],
     "c5 deletion date exclusive on code pages only": [
         (
-            "medcode/edits/facts.py",
-            "from medcode.edits.models import PTP_IN_FORCE as _PTP_IN_FORCE\n",
-            "_PTP_IN_FORCE = \"(effective_date IS NULL OR effective_date <= %s) AND (deletion_date IS NULL OR deletion_date > %s) AND modifier_indicator <> '9'\"\n",
+            "medcode/edits/queries.py",
+            'where = f"e.release_id IN ({_ids(release_ids)}) AND e.{role} = %s AND {PTP_IN_FORCE}"',
+            "where = f\"e.release_id IN ({_ids(release_ids)}) AND e.{role} = %s AND (effective_date IS NULL OR effective_date <= %s) AND (deletion_date IS NULL OR deletion_date > %s) AND modifier_indicator <> '9'\"",
         )
     ],
     "d MUE MAI 1 ignored": [
@@ -104,21 +104,18 @@ BUGS = {
             "(self.period_end is None or day < self.period_end)",
         )
     ],
-    "f outpatient PTP table dropped (claim checker)": [
+    "f outpatient PTP table dropped (the one PTP_DATASETS: claim checker and code pages)": [
         (
-            "medcode/claims/context.py",
-            '    "outpatient_hospital": "ncci_ptp_outpatient",\n}\nMUE_DATASET',
-            "}\nMUE_DATASET",
+            "medcode/edits/queries.py",
+            '    "outpatient_hospital": "ncci_ptp_outpatient",\n}\n',
+            "}\n",
         )
-    ],
-    "f2 outpatient PTP table dropped (code pages)": [
-        ("medcode/edits/facts.py", '    "outpatient_hospital": "ncci_ptp_outpatient",\n}\n', "}\n")
     ],
     "h fx synonym removed": [
         ("medcode/search/synonyms.toml", '[[entry]]\nterms = ["fx"]\nmeans = ["fracture"]\n\n', "")
     ],
     "g indicator 9 not excluded": [
-        ("medcode/edits/models.py", "AND modifier_indicator <> '9'\"", '"')
+        ("medcode/edits/queries.py", "AND modifier_indicator <> '9'\"", '"')
     ],
 }
 only = sys.argv[1:]

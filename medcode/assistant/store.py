@@ -6,16 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from medcode.assistant.understand import Place
 from medcode.codes import facts as hcpcs_facts
+from medcode.codes import queries as codes_queries
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems
 from medcode.edits import facts as edit_facts
 from medcode.fees import facts as fee_facts
+from medcode.fees import queries as fees_queries
 from medcode.icd10 import facts as icd10_facts
-from medcode.releases.sql import rows
+from medcode.releases import cache
 from medcode.releases.store import InForce, Snapshot, all_releases, release_state
 
 
@@ -61,12 +62,12 @@ def exists_anywhere(text: str, as_of: date) -> bool:
 
 
 def known_modifiers() -> frozenset[str]:
-    return _modifiers(release_state())
-
-
-@lru_cache(maxsize=2)
-def _modifiers(state: tuple[object, ...]) -> frozenset[str]:
-    return frozenset(r["code"] for r in rows("SELECT DISTINCT code FROM codes_hcpcsmodifier"))
+    release_state()  # drops the release caches when a release was loaded or removed
+    known = cache.named("assistant.modifiers")
+    found: frozenset[str] | None = known.get("all")
+    if found is None:
+        found = known["all"] = codes_queries.every_modifier_code()
+    return found
 
 
 STATES = {
@@ -156,10 +157,14 @@ class Places:
 
 
 def places(as_of: date) -> Places:
-    return _places(release_state(), as_of.year)
+    state = release_state()
+    known = cache.named("assistant.places", limit=8)
+    found: Places | None = known.get(as_of.year)
+    if found is None:
+        found = known[as_of.year] = _places(state, as_of.year)
+    return found
 
 
-@lru_cache(maxsize=4)
 def _places(state: tuple[object, ...], year: int) -> Places:
     snap = Snapshot(date(year, 7, 1), all_releases(state))
     gpci = snap.in_force("pfs_gpci")
@@ -167,20 +172,11 @@ def _places(state: tuple[object, ...], year: int) -> Places:
     if gpci is None:
         return Places([], None)
     names = {
-        f"{r['mac']}-{r['locality']}": r
-        for r in rows(
-            "SELECT mac, locality, state, locality_name FROM fees_pfsgpciindex "
-            "WHERE release_id = %s",
-            [gpci.release.id],
-        )
+        f"{r['mac']}-{r['locality']}": r for r in fees_queries.gpci_localities(gpci.release.id)
     }
     extra: dict[str, list[str]] = {}
     if locco is not None:
-        for r in rows(
-            "SELECT mac, locality, fee_schedule_area, counties FROM fees_pfslocalitycounties "
-            "WHERE release_id = %s",
-            [locco.release.id],
-        ):
+        for r in fees_queries.locality_counties(locco.release.id):
             key = f"{r['mac']}-{r['locality']}"
             words = extra.setdefault(key, [])
             for part in re.split(r"[/,()-]| AND ", f"{r['fee_schedule_area']},{r['counties']}"):
@@ -200,7 +196,7 @@ def _places(state: tuple[object, ...], year: int) -> Places:
             _Area(
                 locality=key,
                 state=r["state"],
-                state_name=STATES.get(r["state"], r["state"]),
+                state_name=str(STATES.get(r["state"], r["state"])),
                 name=name,
                 words=tuple(dict.fromkeys(words)),
                 rest_of_state=name.upper().startswith("REST OF")

@@ -12,32 +12,22 @@ for later batches and requests until a release is loaded, replaced or removed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
-
 from medcode.claims.claim import Claim
-from medcode.edits.models import AOC_IN_FORCE, PTP_IN_FORCE, ptp_releases_in_force
+from medcode.codes import queries as codes_queries
+from medcode.edits import queries as edits_queries
+from medcode.edits.models import ptp_releases_in_force
+from medcode.edits.queries import MUE_DATASETS, PTP_DATASETS
+from medcode.fees import queries as fees_queries
+from medcode.icd10 import queries as icd10_queries
 from medcode.icd10.patient_groups import PatientGroups, read_groups
-from medcode.releases.sql import placeholders
+from medcode.releases import cache
 from medcode.releases.store import InForce, ReleaseRef, Snapshot, all_releases, release_state
 
-PTP_DATASET = {
-    "practitioner": "ncci_ptp_practitioner",
-    "outpatient_hospital": "ncci_ptp_outpatient",
-}
-MUE_DATASET = {
-    "practitioner": "ncci_mue_practitioner",
-    "outpatient_hospital": "ncci_mue_outpatient",
-    "dme": "ncci_mue_dme",
-}
-
-# Codes per IN (...) list: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters, even
-# for the PTP query that names two lists.
-CHUNK = 2000
 # A date of service with more distinct procedure codes than this reads PTP edits claim by claim
 # rather than among all of them at once: the edits among thousands of codes would be held in
 # memory for a few pairs each claim needs.
@@ -58,21 +48,9 @@ class Source:
         return {"dataset": self.dataset, "release": self.release, "detail": self.detail}
 
 
-def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield list(items[start : start + CHUNK])
-
-
-def _select(sql: str, params: Sequence[Any]) -> Iterator[Row]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        for values in cursor.fetchall():
-            yield dict(zip(names, values, strict=True))
-
-
-# How each per-code table is read: the query (release id first, then the IN list), the column
-# that holds the code, and how rows of one code become the answer.
+# How each per-code table is read: the owning app's batched query (release id, codes, and the
+# date of service for dated ones), the column that holds the code, and how rows of one code
+# become the answer.
 def _first(found: list[Row]) -> Row | None:
     return found[0] if found else None
 
@@ -92,52 +70,43 @@ def _addon_edits(found: list[Row]) -> list[Row]:
     return [{"edit_type": r["edit_type"], "primary_code": r["primary_code"]} for r in found]
 
 
+def _listed(read: Callable[[int, list[str]], set[str]], key: str) -> Callable[..., list[Row]]:
+    return lambda release_id, codes, day: [{key: c} for c in read(release_id, codes)]
+
+
 @dataclass(frozen=True)
 class _Table:
-    sql: str  # "... WHERE release_id = %s AND <key> IN ({marks})" (+ date parameters after)
+    read: Callable[[int, list[str], Any], Iterable[Row]]  # (release id, codes, date or None)
     key: str
     answer: Callable[[list[Row]], Any]
     wants: str  # which codes of a claim it is asked about: "procedure", "diagnosis", "modifier"
-    dated: bool = False  # takes the date of service twice after the codes
+    dated: bool = False  # answers depend on the date of service
 
 
 TABLES: dict[str, _Table] = {
     "hcpcs": _Table(
-        "SELECT code, add_date, termination_date, short_description FROM codes_hcpcscode "
-        "WHERE release_id = %s AND code IN ({marks})",
+        lambda rid, codes, day: codes_queries.hcpcs_brief_of(rid, codes),
         "code",
         _first,
         "procedure",
     ),
     "rvu": _Table(
-        "SELECT * FROM fees_pfsrvu WHERE release_id = %s AND hcpcs IN ({marks})",
-        "hcpcs",
-        _by_modifier,
-        "procedure",
+        lambda rid, codes, day: fees_queries.rvus_of(rid, codes), "hcpcs", _by_modifier, "procedure"
     ),
     "mue": _Table(
-        "SELECT code, value, adjudication_indicator, adjudication_text, rationale "
-        "FROM edits_mueedit WHERE release_id = %s AND code IN ({marks})",
-        "code",
-        _first,
-        "procedure",
+        lambda rid, codes, day: edits_queries.mues(rid, codes), "code", _first, "procedure"
     ),
     "icd10cm": _Table(
-        "SELECT code, billable, long_title FROM icd10_icd10cmcode "
-        "WHERE release_id = %s AND code IN ({marks})",
+        lambda rid, codes, day: icd10_queries.icd10cm_brief_of(rid, codes),
         "code",
         _first,
         "diagnosis",
     ),
     "modifier": _Table(
-        "SELECT code FROM codes_hcpcsmodifier WHERE release_id = %s AND code IN ({marks})",
-        "code",
-        _exists,
-        "modifier",
+        _listed(codes_queries.modifiers_listed, "code"), "code", _exists, "modifier"
     ),
     "addon": _Table(
-        "SELECT addon_code, edit_type, primary_code FROM edits_addoncodeedit "
-        "WHERE release_id = %s AND addon_code IN ({marks}) AND " + AOC_IN_FORCE,
+        lambda rid, codes, day: edits_queries.addon_edits_of(rid, codes, day),
         "addon_code",
         _addon_edits,
         "procedure",
@@ -145,35 +114,21 @@ TABLES: dict[str, _Table] = {
     ),
     # Whether the add-on code file lists a code at all (as add-on or primary), for VAL001.
     "aoc_addon_listed": _Table(
-        "SELECT DISTINCT addon_code FROM edits_addoncodeedit "
-        "WHERE release_id = %s AND addon_code IN ({marks})",
-        "addon_code",
+        _listed(lambda rid, codes: edits_queries.addon_listed(rid, codes, "addon_code"), "c"),
+        "c",
         _exists,
         "procedure",
     ),
     "payment_listed": _Table(
-        "SELECT DISTINCT hcpcs FROM fees_pfspaymentamount "
-        "WHERE release_id = %s AND hcpcs IN ({marks})",
-        "hcpcs",
-        _exists,
-        "procedure",
+        _listed(fees_queries.payment_amounts_listed, "c"), "c", _exists, "procedure"
     ),
     "aoc_primary_listed": _Table(
-        "SELECT DISTINCT primary_code FROM edits_addoncodeedit "
-        "WHERE release_id = %s AND primary_code IN ({marks})",
-        "primary_code",
+        _listed(lambda rid, codes: edits_queries.addon_listed(rid, codes, "primary_code"), "c"),
+        "c",
         _exists,
         "procedure",
     ),
 }
-
-_PTP_SQL = (
-    "SELECT e.column1, e.column2, e.modifier_indicator, e.effective_date, e.deletion_date, "
-    "r.text AS rationale FROM edits_ptpedit e LEFT JOIN edits_ptprationale r "
-    "ON r.release_id = e.release_id AND r.number = e.rationale_number "
-    "WHERE e.release_id IN ({ids}) AND e.column1 IN ({first}) AND e.column2 IN ({second}) "
-    "AND " + PTP_IN_FORCE
-)
 
 
 @dataclass
@@ -191,29 +146,28 @@ class _PtpEdits:
 class _Shared:
     """Store answers kept from batch to batch (and request to request) in this process.
 
-    Valid while ``release_state()`` stays the same: a release's rows never change once loaded,
-    so only a load, a replacement or a removal makes them stale, and each of those changes the
-    state. Bounded: past ``MAX_SHARED`` answers and edits it starts afresh.
+    Kept in the release cache ``claims.store`` (``releases/cache.py``), so dropped with every
+    other cache when a release is loaded, replaced or removed. Bounded: past ``MAX_SHARED``
+    answers and edits it starts afresh (with the payment cache ``claims.prices``).
     """
 
-    def __init__(self, state: tuple[object, ...]) -> None:
-        self.state = state
+    def __init__(self) -> None:
         self.answers: dict[tuple[str, int, date | None], dict[str, Any]] = {}
         self.ptp: dict[tuple[str, date], _PtpEdits] = {}
         self.gpci: dict[tuple[int, str], Row | None] = {}
-        self.memo: dict[Any, Any] = {}
         self.size = 0
 
 
 MAX_SHARED = 200_000
-_SHARED: _Shared | None = None
 
 
-def _shared(state: tuple[object, ...]) -> _Shared:
-    global _SHARED
-    shared = _SHARED
-    if shared is None or shared.state != state or shared.size + len(shared.memo) > MAX_SHARED:
-        shared = _SHARED = _Shared(state)
+def _shared() -> _Shared:
+    box = cache.named("claims.store")
+    prices = cache.named("claims.prices")
+    shared: _Shared | None = box.get("shared")
+    if shared is None or shared.size + len(prices) > MAX_SHARED:
+        prices.clear()
+        shared = box["shared"] = _Shared()
     return shared
 
 
@@ -229,7 +183,7 @@ class StoreCache:
     def __init__(self, releases: list[ReleaseRef] | None = None) -> None:
         state = release_state()
         self._releases = releases if releases is not None else all_releases(state)
-        self._shared = _shared(state)
+        self._shared = _shared()
         self._snapshots: dict[date, Snapshot] = {}
         self._wanted: dict[str, set[str]] = {
             "procedure": set(),
@@ -242,8 +196,8 @@ class StoreCache:
         self._checked: set[tuple[str, int, date | None]] = set()
         self._ptp_checked: set[tuple[str, date]] = set()
         #: Results other modules work out from store answers alone (payment's per-unit parts),
-        #: kept like the answers themselves.
-        self.memo = self._shared.memo
+        #: kept like the answers themselves: the release cache ``claims.prices``.
+        self.memo = cache.named("claims.prices")
 
     def add(self, claims: Iterable[Claim]) -> None:
         for claim in claims:
@@ -285,11 +239,8 @@ class StoreCache:
     ) -> None:
         _, release_id, day = scope
         found: dict[str, list[Row]] = {c: [] for c in codes}
-        dates = [day, day] if spec.dated else []
-        for chunk in _chunks(codes):
-            sql = spec.sql.format(marks=placeholders(len(chunk)))
-            for r in _select(sql, [release_id, *chunk, *dates]):
-                found[r[spec.key]].append(r)
+        for r in spec.read(release_id, codes, day):
+            found[r[spec.key]].append(r)
         for c, rows in found.items():
             known[c] = spec.answer(rows)
         self._shared.size += len(codes)
@@ -330,33 +281,20 @@ class StoreCache:
         return table
 
     def _read_ptp(self, table: _PtpEdits, first: list[str], second: list[str], day: date) -> None:
-        ids = ", ".join(str(p) for p in table.parts)
-        for one in _chunks(first):
-            for two in _chunks(second):
-                sql = _PTP_SQL.format(
-                    ids=ids, first=placeholders(len(one)), second=placeholders(len(two))
-                )
-                for edit in _select(sql, [*one, *two, day, day]):
-                    table.edits[(edit["column1"], edit["column2"])] = edit
-                    table.by_column1.setdefault(edit["column1"], {})[edit["column2"]] = edit
-                    self._shared.size += 1
+        for edit in edits_queries.ptp_edits_among(table.parts, first, second, day):
+            table.edits[(edit["column1"], edit["column2"])] = edit
+            table.by_column1.setdefault(edit["column1"], {})[edit["column2"]] = edit
+            self._shared.size += 1
 
     def gpci(self, release_id: int, locality: str) -> Row | None:
         """The GPCI row of ``MAC-locality`` in the release, or None."""
         key = (release_id, locality)
-        cache = self._shared.gpci
-        if key not in cache:
+        known = self._shared.gpci
+        if key not in known:
             mac, _, number = locality.partition("-")
-            cache[key] = next(
-                _select(
-                    "SELECT work_gpci, pe_gpci, mp_gpci FROM fees_pfsgpciindex "
-                    "WHERE release_id = %s AND mac = %s AND locality = %s",
-                    [release_id, mac, number],
-                ),
-                None,
-            )
+            known[key] = fees_queries.gpci_of_locality(release_id, mac, number)
             self._shared.size += 1
-        return cache[key]
+        return known[key]
 
 
 class ClaimContext:
@@ -412,26 +350,16 @@ class ClaimContext:
         key = ("ptp_listed", code)
         if key in self._answers:
             return bool(self._answers[key])
-        dataset = PTP_DATASET.get(self.claim.setting)
+        dataset = PTP_DATASETS.get(self.claim.setting)
         parts: list[ReleaseRef] = []
         if dataset is not None:
             parts, _ = ptp_releases_in_force(dataset, self.snap.as_of, self.snap.releases(dataset))
         found = False
         if parts:
-            ids = ", ".join(str(part.id) for part in parts)
-            day = self.snap.as_of
-            in_force = (
-                "(effective_date IS NULL OR effective_date <= %s) "
-                "AND (deletion_date IS NULL OR deletion_date >= %s) AND modifier_indicator <> '9'"
-            )
+            ids = [part.id for part in parts]
             found = any(
-                True
-                for column in ("column1", "column2")
-                for _ in _select(
-                    f"SELECT 1 AS listed FROM edits_ptpedit WHERE release_id IN ({ids}) "
-                    f"AND {column} = %s AND {in_force} LIMIT 1",
-                    [code, day, day],
-                )
+                edits_queries.ptp_lists(ids, code, column, self.snap.as_of)
+                for column in edits_queries.PTP_ROLES
             )
         self._answers[key] = found
         return found
@@ -460,7 +388,7 @@ class ClaimContext:
         return rows.get(modifier)
 
     def mue(self, code: str) -> Row | None:
-        return self._ask("mue", MUE_DATASET[self.claim.setting], code, None)
+        return self._ask("mue", MUE_DATASETS[self.claim.setting], code, None)
 
     def icd10cm(self, code: str) -> Row | None:
         return self._ask("icd10cm", "icd10cm", code, None)
@@ -475,7 +403,7 @@ class ClaimContext:
         found = edits.get((column1, column2))
         if found is None and (column1 not in self._codes or column2 not in self._codes):
             # A pair not both on the claim (a rule asking ahead): read it on its own.
-            dataset = PTP_DATASET.get(self.claim.setting)
+            dataset = PTP_DATASETS.get(self.claim.setting)
             if dataset is not None and self.in_force(dataset) is not None:
                 pair = {column1, column2}
                 found = self.store.ptp_edits(dataset, self.snap, pair).get((column1, column2))
@@ -487,7 +415,7 @@ class ClaimContext:
         if self._ptp_cache is not None:
             return self._ptp_cache
         self._ptp_cache = {}
-        dataset = PTP_DATASET.get(self.claim.setting)
+        dataset = PTP_DATASETS.get(self.claim.setting)
         codes = set(self._codes)
         if dataset is None or len(codes) < 2:
             return self._ptp_cache
@@ -499,7 +427,7 @@ class ClaimContext:
     def ptp_index(self) -> dict[str, dict[str, Row]]:
         """The same edits as ``ptp_edits`` by column 1 code, then column 2 code (so a claim's
         pairs are found from the edits each of its codes has); it may hold other codes too."""
-        dataset = PTP_DATASET.get(self.claim.setting)
+        dataset = PTP_DATASETS.get(self.claim.setting)
         codes = set(self._codes)
         if dataset is None or len(codes) < 2 or self.in_force(dataset) is None:
             return {}
@@ -528,9 +456,8 @@ class ClaimContext:
         answer = self.in_force("icd10cm_tabular")
         if answer is None:
             return None
-        key = ("icd10-patient-groups", answer.release.id)
-        memo = self.store.memo
-        groups: PatientGroups | None = memo.get(key)
+        known = cache.named("icd10.patient_groups")
+        groups: PatientGroups | None = known.get(answer.release.id)
         if groups is None:
-            groups = memo[key] = read_groups(answer.release.id)
+            groups = known[answer.release.id] = read_groups(answer.release.id)
         return groups

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from medcode.codes import queries
 from medcode.codes.indicators import ACTION_CODES, COVERAGE_CODES, PRICING_INDICATORS
-from medcode.releases.sql import Cite, iso, row, to_date
+from medcode.releases.sql import Cite, iso, to_date
 from medcode.releases.store import Snapshot, status_on
 
 
@@ -14,10 +15,7 @@ def hcpcs(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
     answer = cite("hcpcs")
     if answer is None:
         return None
-    found = row(
-        "SELECT * FROM codes_hcpcscode WHERE release_id = %s AND code = %s",
-        [answer.release.id, code],
-    )
+    found = queries.hcpcs(answer.release.id, code)
     if found is None:
         return None
     return {
@@ -50,10 +48,7 @@ def modifier(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
     answer = cite("hcpcs")
     if answer is None:
         return None
-    found = row(
-        "SELECT * FROM codes_hcpcsmodifier WHERE release_id = %s AND code = %s",
-        [answer.release.id, code],
-    )
+    found = queries.modifier(answer.release.id, code)
     if found is None:
         return None
     return {

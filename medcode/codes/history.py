@@ -9,37 +9,50 @@ are all the history there is.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from medcode.codes import queries as codes_queries
 from medcode.codes.indicators import ACTION_CODES
+from medcode.fees import queries as fees_queries
 from medcode.fees.indicators import STATUS_CODES
-from medcode.releases.sql import iso, rows
+from medcode.icd10 import queries as icd10_queries
+from medcode.releases.sql import iso
 from medcode.releases.store import ReleaseRef, Snapshot
 
 
 @dataclass(frozen=True)
 class _Dataset:
     dataset: str
-    table: str
-    key: str  # the code column
+    # The owning app's read of the code's row in each of the releases.
+    read: Callable[[Sequence[int], str], list[dict[str, Any]]]
     descriptor: str  # the column compared for descriptor changes
     status: str | None  # a status column compared between releases
-    extra_where: str = ""
+    hcpcs_dates: bool = False  # the HCPCS file's add, action and termination dates
 
 
-_FEE_SCHEDULE = _Dataset(
-    "pfs_rvu", "fees_pfsrvu", "hcpcs", "description", "status_code", " AND modifier = ''"
-)
+_FEE_SCHEDULE = _Dataset("pfs_rvu", fees_queries.rvu_history, "description", "status_code")
 _BY_SYSTEM: dict[str, tuple[_Dataset, ...]] = {
     "HCPCS": (
-        _Dataset("hcpcs", "codes_hcpcscode", "code", "long_description", "coverage_code"),
+        _Dataset("hcpcs", codes_queries.hcpcs_history, "long_description", "coverage_code", True),
         _FEE_SCHEDULE,
     ),
     "CPT": (_FEE_SCHEDULE,),
-    "ICD-10-CM": (_Dataset("icd10cm", "icd10_icd10cmcode", "code", "long_title", "billable"),),
-    "ICD-10-PCS": (_Dataset("icd10pcs", "icd10_icd10pcscode", "code", "long_title", "valid"),),
-    "MODIFIER": (_Dataset("hcpcs", "codes_hcpcsmodifier", "code", "long_description", None),),
+    "ICD-10-CM": (
+        _Dataset(
+            "icd10cm", partial(icd10_queries.order_history, "icd10cm"), "long_title", "billable"
+        ),
+    ),
+    "ICD-10-PCS": (
+        _Dataset(
+            "icd10pcs", partial(icd10_queries.order_history, "icd10pcs"), "long_title", "valid"
+        ),
+    ),
+    "MODIFIER": (
+        _Dataset("hcpcs", codes_queries.modifier_history, "long_description", None, True),
+    ),
 }
 
 _STATUS_NAMES = {
@@ -67,12 +80,7 @@ def code_history(code: str, system: str, snap: Snapshot) -> dict[str, Any]:
 
 
 def _dataset_events(code: str, spec: _Dataset, refs: list[ReleaseRef]) -> list[dict[str, Any]]:
-    ids = ", ".join(str(ref.id) for ref in refs)
-    found = rows(
-        f"SELECT * FROM {spec.table} WHERE release_id IN ({ids}) "
-        f"AND {spec.key} = %s{spec.extra_where}",
-        [code],
-    )
+    found = spec.read([ref.id for ref in refs], code)
     by_release = {r["release_id"]: r for r in found}
     events: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None
@@ -120,7 +128,7 @@ def _dataset_events(code: str, spec: _Dataset, refs: list[ReleaseRef]) -> list[d
                     f"{_STATUS_NAMES[spec.status].capitalize()} changed from "
                     f"{_shown(previous[spec.status])} to {_shown(current[spec.status])}.",
                 )
-        if spec.table.startswith("codes_"):
+        if spec.hcpcs_dates:
             _hcpcs_dates(current, ref, add)
         previous = current
     return events

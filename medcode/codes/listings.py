@@ -12,24 +12,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from medcode.codes import queries as codes_queries
+from medcode.coverage import queries as coverage_queries
+from medcode.edits import queries as edits_queries
+from medcode.fees import queries as fees_queries
 from medcode.releases.sql import Cite, rows
 from medcode.releases.store import Snapshot
 
-#: Every dataset that names procedure codes, and the (table, column) pairs holding its codes.
-#: Each column is indexed after ``release_id``.
-PROCEDURE_DATASETS: dict[str, tuple[tuple[str, str], ...]] = {
-    "hcpcs": (("codes_hcpcscode", "code"),),
-    "pfs_rvu": (("fees_pfsrvu", "hcpcs"),),
-    "pfs_revision": (("fees_pfspaymentamount", "hcpcs"),),
-    "pfs_revision_qp": (("fees_pfspaymentamount", "hcpcs"),),
-    "pfs_oppscap": (("fees_pfsoppscapamount", "hcpcs"),),
-    "ncci_mue_practitioner": (("edits_mueedit", "code"),),
-    "ncci_mue_outpatient": (("edits_mueedit", "code"),),
-    "ncci_mue_dme": (("edits_mueedit", "code"),),
-    "ncci_ptp_practitioner": (("edits_ptpedit", "column1"), ("edits_ptpedit", "column2")),
-    "ncci_ptp_outpatient": (("edits_ptpedit", "column1"), ("edits_ptpedit", "column2")),
-    "ncci_aoc": (("edits_addoncodeedit", "addon_code"), ("edits_addoncodeedit", "primary_code")),
-    "ncd_icd10": (("coverage_ncdprocedure", "hcpcs_code"),),
+#: Every dataset that names procedure codes, and the owning app's EXISTS tests of a code in a
+#: release (each taking the release id and the code, on a column indexed after ``release_id``).
+PROCEDURE_DATASETS: dict[str, tuple[str, ...]] = {
+    **codes_queries.PROCEDURE_LISTINGS,
+    **fees_queries.PROCEDURE_LISTINGS,
+    **edits_queries.PROCEDURE_LISTINGS,
+    **coverage_queries.PROCEDURE_LISTINGS,
 }
 
 
@@ -43,15 +39,12 @@ def listed_by(code: str, snap: Snapshot) -> list[dict[str, Any]]:
     parts: list[str] = []
     params: list[Any] = []
     refs = []
-    for dataset, columns in PROCEDURE_DATASETS.items():
+    for dataset, tests in PROCEDURE_DATASETS.items():
         for ref in snap.releases(dataset):
             refs.append((dataset, ref))
-            for table, column in columns:
+            for test in tests:
                 # The id is our own integer, written inline so both databases know its type.
-                parts.append(
-                    f"SELECT {int(ref.id)} AS release_id WHERE EXISTS (SELECT 1 FROM {table} "
-                    f"WHERE release_id = %s AND {column} = %s)"
-                )
+                parts.append(f"SELECT {int(ref.id)} AS release_id WHERE EXISTS ({test})")
                 params += [ref.id, code]
     having = {found for (found,) in rows_of(" UNION ".join(parts), params)} if parts else set()
     result = []

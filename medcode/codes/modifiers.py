@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from medcode.codes import queries
 from medcode.content.modifier_guidance import guidance
 from medcode.content.therapy import therapy
 from medcode.edits.facts import has_ptp_modifier_edits
-from medcode.releases.sql import Cite, placeholders, rows
+from medcode.releases.sql import Cite
 from medcode.releases.store import Snapshot
 
 
@@ -92,10 +93,4 @@ def _hcpcs_descriptions(codes: list[str], cite: Cite) -> dict[str, str]:
     answer = cite("hcpcs")
     if answer is None:
         return {}
-    marks = placeholders(len(codes))
-    found = rows(
-        "SELECT code, long_description FROM codes_hcpcsmodifier "
-        f"WHERE release_id = %s AND code IN ({marks})",
-        [answer.release.id, *codes],
-    )
-    return {r["code"]: r["long_description"] for r in found}
+    return queries.modifier_descriptions(answer.release.id, codes)

@@ -31,6 +31,7 @@ from medcode.content import description_for
 from medcode.content.index_terms import also_known_as
 from medcode.content.modifier_guidance import guidance
 from medcode.coverage import facts as coverage_facts
+from medcode.coverage import queries as coverage_queries
 from medcode.edits import facts as edit_facts
 from medcode.edits.indicators import NCCI_PTP_MODIFIERS, PTP_MODIFIER_INDICATORS
 from medcode.fees import facts as fee_facts
@@ -39,7 +40,6 @@ from medcode.guides.content import guides_for_code
 from medcode.guides.modifiers import cpt_modifiers
 from medcode.releases.budget import BudgetExceeded, time_budget
 from medcode.releases.dates import BadDate, as_of_param
-from medcode.releases.sql import row
 from medcode.releases.store import Snapshot
 
 _PREFIX = re.compile(r"^[A-Z0-9]{0,5}$")
@@ -569,11 +569,7 @@ def ncd_page(request: HttpRequest, number: str) -> HttpResponse:
     answer = snap.in_force("ncd_icd10")
     title = None
     if answer is not None:
-        found = row(
-            "SELECT title FROM coverage_ncd WHERE release_id = %s AND number = %s",
-            [answer.release.id, ncd],
-        )
-        title = found["title"] if found else None
+        title = coverage_queries.ncd_title(answer.release.id, ncd)
     if answer is None or title is None:
         where = answer.release.label if answer else "no NCD spreadsheet is loaded"
         return _problem(request, 404, "NCD not found", f"No NCD {ncd!r} in {where}.")

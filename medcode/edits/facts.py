@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from medcode.claims.context import StoreCache
-from medcode.edits import indicators
-from medcode.edits.models import AOC_IN_FORCE as _AOC_IN_FORCE
-from medcode.edits.models import PTP_IN_FORCE as _PTP_IN_FORCE
+from medcode.edits import indicators, queries
 from medcode.edits.models import ptp_releases_in_force
-from medcode.releases.sql import Cite, iso, row, rows, scalar
+from medcode.edits.queries import MUE_DATASETS, PTP_DATASETS, PTP_ROLES
+from medcode.releases import cache
+from medcode.releases.sql import Cite, iso
 from medcode.releases.store import Snapshot
 
-MUE_DATASETS = {
-    "practitioner": "ncci_mue_practitioner",
-    "outpatient_hospital": "ncci_mue_outpatient",
-    "dme": "ncci_mue_dme",
-}
-PTP_DATASETS = {
-    "practitioner": "ncci_ptp_practitioner",
-    "outpatient_hospital": "ncci_ptp_outpatient",
-}
+__all__ = [
+    "MUE_DATASETS",
+    "PTP_DATASETS",
+    "PTP_PAGE_SIZE",
+    "PTP_ROLES",
+    "add_on",
+    "add_on_relations",
+    "cpt",
+    "has_ptp_modifier_edits",
+    "mue",
+    "ptp_counts",
+    "ptp_page",
+]
 
 
 def mue(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
@@ -29,11 +33,7 @@ def mue(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
         answer = cite(dataset)
         if answer is None:
             continue
-        found = row(
-            "SELECT value, adjudication_indicator, adjudication_text, rationale "
-            "FROM edits_mueedit WHERE release_id = %s AND code = %s",
-            [answer.release.id, code],
-        )
+        found = queries.mue(answer.release.id, code)
         if found is None:
             result[setting] = None
             continue
@@ -52,22 +52,18 @@ def mue(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
 def ptp_counts(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
     result: dict[str, Any] = {}
     day = snap.as_of
-    memo = StoreCache().memo
     for setting, dataset in PTP_DATASETS.items():
         answer = cite(dataset)
         if answer is None:
             continue
         # CMS may split a quarter's table into parts (f1..f4), each loaded as a release.
         parts, note = ptp_releases_in_force(dataset, day, snap.releases(dataset))
-        ids = ", ".join(str(part.id) for part in parts)
+        ids = tuple(part.id for part in parts)
         counts: dict[str, Any] = {}
-        for column in ("column1", "column2"):
+        for column in PTP_ROLES:
             counts[f"as_{column}"] = _counted(
-                memo,
-                ("ptp_count", ids, code, column, day, "", None),
-                f"SELECT COUNT(*) FROM edits_ptpedit WHERE release_id IN ({ids}) "
-                f"AND {column} = %s AND {_PTP_IN_FORCE}",
-                [code, day, day],
+                (ids, code, column, day, "", None),
+                lambda: queries.ptp_count(ids, code, column, day),  # noqa: B023
             )
         counts["sources"] = [part.to_dict() for part in parts]
         counts["note"] = note
@@ -75,17 +71,17 @@ def ptp_counts(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
     return result or None
 
 
-def _counted(memo: dict[Any, Any], key: tuple[Any, ...], sql: str, params: list[Any]) -> int:
+def _counted(key: tuple[Any, ...], count: Callable[[], int]) -> int:
     """A count of PTP edits, kept in the process until a release is loaded or removed.
 
     99213 is column 2 of 15,000 edits: counting them took milliseconds on every page. The
     count depends only on the parts' rows (which never change once loaded), the code, the
-    role, the filter and the date, so it is kept in the claim checker's store memo, which
-    is dropped whenever ``release_state()`` changes (``StoreCache().memo``).
+    role, the filter and the date, so it is kept in a release cache (``releases/cache.py``).
     """
-    found: int | None = memo.get(key)
+    counts = cache.named("edits.ptp_counts", limit=100_000)
+    found: int | None = counts.get(key)
     if found is None:
-        found = memo[key] = int(scalar(sql, params))
+        found = counts[key] = count()
     return found
 
 
@@ -94,16 +90,8 @@ def add_on(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
     if answer is None:
         return None
     day = snap.as_of
-    as_add_on = rows(
-        "SELECT edit_type, COUNT(*) AS n FROM edits_addoncodeedit "
-        f"WHERE release_id = %s AND addon_code = %s AND {_AOC_IN_FORCE} GROUP BY edit_type",
-        [answer.release.id, code, day, day],
-    )
-    primaries = scalar(
-        "SELECT COUNT(*) FROM edits_addoncodeedit "
-        f"WHERE release_id = %s AND primary_code = %s AND {_AOC_IN_FORCE}",
-        [answer.release.id, code, day, day],
-    )
+    as_add_on = queries.addon_type_counts(answer.release.id, code, day)
+    primaries = queries.addon_count_for_primary(answer.release.id, code, day)
     types = sorted(int(r["edit_type"]) for r in as_add_on)
     return {
         "is_add_on": bool(as_add_on),
@@ -124,14 +112,10 @@ def cpt(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
         answer = snap.in_force(dataset)
         if answer is None:
             continue
-        table, column = (
-            ("edits_mueedit", "code")
+        if (
+            queries.mue_lists(answer.release.id, code)
             if dataset.startswith("ncci_mue")
-            else ("edits_ptpedit", "column1")
-        )
-        if scalar(
-            f"SELECT 1 FROM {table} WHERE release_id = %s AND {column} = %s LIMIT 1",
-            [answer.release.id, code],
+            else queries.ptp_lists([answer.release.id], code, "column1")
         ):
             cite(dataset)
             return {
@@ -148,7 +132,6 @@ def cpt(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
     return None
 
 
-PTP_ROLES = ("column1", "column2")
 PTP_PAGE_SIZE = 50
 
 
@@ -176,36 +159,22 @@ def ptp_page(
         return None
     day = snap.as_of
     parts, note = ptp_releases_in_force(dataset, day, snap.releases(dataset))
-    ids = ", ".join(str(part.id) for part in parts)
+    ids = tuple(part.id for part in parts)
     other = "column2" if role == "column1" else "column1"
-    # Both queries read edits_ptpedit alone where ``where`` applies, so its columns need no alias.
-    where = f"e.release_id IN ({ids}) AND e.{role} = %s AND {_PTP_IN_FORCE}"
-    params: list[Any] = [code, day, day]
-    if other_prefix:
-        # Callers pass letters and digits only, so the prefix holds no LIKE wildcard.
-        where += f" AND e.{other} LIKE %s"
-        params.append(other_prefix + "%")
-    if indicator is not None:
-        where += " AND e.modifier_indicator = %s"
-        params.append(indicator)
-    # Same memo key as ptp_counts: the unfiltered total is counted once for both.
+    # Same cache key as ptp_counts: the unfiltered total is counted once for both.
     total = _counted(
-        StoreCache().memo,
-        ("ptp_count", ids, code, role, day, other_prefix, indicator),
-        f"SELECT COUNT(*) FROM edits_ptpedit e WHERE {where}",
-        params,
+        (ids, code, role, day, other_prefix, indicator),
+        lambda: queries.ptp_count(ids, code, role, day, other_prefix, indicator),
     )
-    # The page's ids are found from the covering index alone (skipping `offset` entries
-    # there is cheap); only the 50 rows shown are then read from the table, for the
-    # pre-1996 flag and the rationale. A deep page of 99213's 15,000 edits stays fast.
-    found = rows(
-        "SELECT e.column1, e.column2, e.pre_1996, e.effective_date, e.deletion_date, "
-        "e.modifier_indicator, r.text AS rationale FROM "
-        f"(SELECT e.id FROM edits_ptpedit e WHERE {where} ORDER BY e.{other} "
-        "LIMIT %s OFFSET %s) page JOIN edits_ptpedit e ON e.id = page.id "
-        "LEFT JOIN edits_ptprationale r ON r.release_id = e.release_id "
-        f"AND r.number = e.rationale_number ORDER BY e.{other}",
-        [*params, limit, offset],
+    found = queries.ptp_page(
+        ids,
+        code,
+        role,
+        day,
+        offset=offset,
+        limit=limit,
+        other_prefix=other_prefix,
+        indicator=indicator,
     )
     return {
         "setting": setting,
@@ -241,13 +210,9 @@ def has_ptp_modifier_edits(code: str, snap: Snapshot) -> bool:
         parts, _ = ptp_releases_in_force(dataset, day, snap.releases(dataset))
         if not parts:
             continue
-        ids = ", ".join(str(part.id) for part in parts)
+        ids = [part.id for part in parts]
         for column in PTP_ROLES:
-            if scalar(
-                f"SELECT 1 FROM edits_ptpedit WHERE release_id IN ({ids}) AND {column} = %s "
-                f"AND modifier_indicator = '1' AND {_PTP_IN_FORCE} LIMIT 1",
-                [code, day, day],
-            ):
+            if queries.ptp_has_modifier_edit(ids, code, column, day):
                 return True
     return False
 
@@ -264,17 +229,8 @@ def add_on_relations(
         return None
     day = snap.as_of
     result: dict[str, Any] = {"source": answer.release.to_dict()}
-    for key, column, other in (
-        ("primary_codes", "addon_code", "primary_code"),
-        ("add_on_codes", "primary_code", "addon_code"),
-    ):
-        # No ORDER BY: SQLite would then walk the other index to avoid a sort. A code has at
-        # most a few hundred relations, so they are sorted here.
-        found = rows(
-            f"SELECT {other} AS code, edit_type, special_instructions FROM edits_addoncodeedit "
-            f"WHERE release_id = %s AND {column} = %s AND {_AOC_IN_FORCE}",
-            [answer.release.id, code, day, day],
-        )
+    for key, column in (("primary_codes", "addon_code"), ("add_on_codes", "primary_code")):
+        found = queries.addon_relations(answer.release.id, code, column, day)
         found.sort(key=lambda r: r["code"])
         total = len(found)
         found = found[:limit]

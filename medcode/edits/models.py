@@ -159,17 +159,8 @@ class AddOnCodeEdit(ReleaseRow):
         ]
 
 
-# When an edit applies on a date of service: the one definition every query uses (code pages,
-# API, CLI and the claim checker), with the date of service as both parameters. CMS deletes an
-# edit as of the last day it applies (quarter ends: 0331, 0630, 0930, 1231), so the deletion
-# date is inclusive. An edit withdrawn as if it never existed keeps its effective date as
-# deletion date and gets modifier indicator 9: it never applies. Columns are unqualified so the
-# condition reads the same with or without a table alias; no joined table has these columns.
-PTP_IN_FORCE = (
-    "(effective_date IS NULL OR effective_date <= %s) "
-    "AND (deletion_date IS NULL OR deletion_date >= %s) AND modifier_indicator <> '9'"
-)
-AOC_IN_FORCE = "effective_date <= %s AND (deletion_date IS NULL OR deletion_date >= %s)"
+# When an edit applies on a date of service (PTP_IN_FORCE, AOC_IN_FORCE) is written once, in
+# ``medcode.edits.queries``, with every other SQL read of these tables.
 
 #: Contractor-defined primary codes (edit type 2) stand in the primary column as this.
 CONTRACTOR_DEFINED_PRIMARY = "CCCCC"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from medcode.fees import pricing
+from medcode.fees import pricing, queries
 from medcode.fees.indicators import meaning
 from medcode.fees.pricing import PRICED_STATUS as PRICED_STATUS  # callers read it here
-from medcode.releases.sql import Cite, rows, scalar
+from medcode.releases import cache
+from medcode.releases.sql import Cite
 from medcode.releases.store import InForce, ReleaseRef, Snapshot
 
 #: Indicator columns shown with their meanings, as named in the PfsRvu model.
@@ -61,7 +61,7 @@ def fees(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
 
 
 def notice(release_id: int) -> str | None:
-    return scalar("SELECT text FROM fees_pfsnotice WHERE release_id = %s", [release_id])  # type: ignore[no-any-return]
+    return queries.notice(release_id)
 
 
 def _in_force_rows(code: str, cite: Cite) -> tuple[InForce | None, list[dict[str, Any]]]:
@@ -69,10 +69,7 @@ def _in_force_rows(code: str, cite: Cite) -> tuple[InForce | None, list[dict[str
     answer = cite("pfs_rvu")
     if answer is None:
         return None, []
-    return answer, rows(
-        "SELECT * FROM fees_pfsrvu WHERE release_id = %s AND hcpcs = %s ORDER BY modifier",
-        [answer.release.id, code],
-    )
+    return answer, queries.rvus(answer.release.id, code)
 
 
 def _main_row(found: list[dict[str, Any]]) -> dict[str, Any]:
@@ -130,19 +127,23 @@ def localities(cite: Cite) -> tuple[InForce | None, tuple[dict[str, Any], ...]]:
     return answer, _gpci_table(answer.release)
 
 
-@lru_cache(maxsize=8)
 def _gpci_table(release: ReleaseRef) -> tuple[dict[str, Any], ...]:
-    """A GPCI release's localities, read once per process per release.
+    """A GPCI release's localities, read once per process per release (the release cache
+    ``fees.gpci``, dropped when a release is loaded, replaced or removed).
 
     A release's rows never change while it is loaded: replacing it makes a new release. The
     key is the whole reference (id, version, file name, period), not the id alone.
-    GPCIs are kept as Decimals for people and in ``pricing``'s form for the arithmetic.
     """
-    found = rows(
-        "SELECT mac, state, locality, locality_name, work_gpci, pe_gpci, mp_gpci "
-        "FROM fees_pfsgpciindex WHERE release_id = %s ORDER BY state, locality_name, mac",
-        [release.id],
-    )
+    known = cache.named("fees.gpci", limit=16)
+    table: tuple[dict[str, Any], ...] | None = known.get(release)
+    if table is None:
+        table = known[release] = _read_gpci_table(release.id)
+    return table
+
+
+def _read_gpci_table(release_id: int) -> tuple[dict[str, Any], ...]:
+    """GPCIs are kept as Decimals for people and as thousandths for the arithmetic."""
+    found = queries.gpci_table(release_id)
     table = []
     for r in found:
         place: dict[str, Any] = {
@@ -232,9 +233,14 @@ def locality_choices(cite: Cite) -> tuple[tuple[str, str], ...]:
     return _choices(answer.release)
 
 
-@lru_cache(maxsize=8)
 def _choices(release: ReleaseRef) -> tuple[tuple[str, str], ...]:
-    return tuple((p["id"], f"{p['state']} — {p['name']} ({p['id']})") for p in _gpci_table(release))
+    known = cache.named("fees.locality_choices", limit=16)
+    found: tuple[tuple[str, str], ...] | None = known.get(release)
+    if found is None:
+        found = known[release] = tuple(
+            (p["id"], f"{p['state']} — {p['name']} ({p['id']})") for p in _gpci_table(release)
+        )
+    return found
 
 
 def _rvu_units(r: dict[str, Any]) -> tuple[str | None, pricing.Rvus]:

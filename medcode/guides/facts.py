@@ -38,11 +38,12 @@ from urllib.parse import quote
 from django.utils.html import escape, format_html
 
 from medcode.claims.context import StoreCache
+from medcode.codes import queries as codes_queries
 from medcode.content.therapy import therapy
+from medcode.coverage import queries as coverage_queries
 from medcode.edits import facts as edit_facts
 from medcode.edits.indicators import ptp_modifier_indicator_meaning
 from medcode.fees import facts as fee_facts
-from medcode.releases.sql import row
 from medcode.releases.store import InForce, Snapshot
 
 TAG = re.compile(r"\[\[([a-z_]+)((?:\s+[^\]\s]+)*)\s*\]\]")
@@ -271,10 +272,7 @@ class FactReader:
         code = code.upper()
         answer = self.cite("hcpcs")
         if answer is not None and code[:1].isalpha():
-            found = row(
-                "SELECT long_description FROM codes_hcpcscode WHERE release_id = %s AND code = %s",
-                [answer.release.id, code],
-            )
+            found = codes_queries.hcpcs(answer.release.id, code)
             if found:
                 return self._shown(tag, f"“{found['long_description']}”", _cite(answer, f"{code}"))
         if code[:1].isdigit():
@@ -289,12 +287,7 @@ class FactReader:
         answer = self.cite("lcd_index")
         if answer is None:
             return self._missing(tag, "no LCD/Article index is loaded")
-        found = row(
-            "SELECT title, document_type, document_version FROM coverage_lcddocument "
-            "WHERE release_id = %s AND display_id = %s AND document_type = %s "
-            "ORDER BY document_version DESC",
-            [answer.release.id, number.upper(), kind],
-        )
+        found = coverage_queries.lcd_document(answer.release.id, number.upper(), kind)
         if found is None:
             return self._missing(tag, f"{number} is not in {answer.release.label}")
         return self._shown(

@@ -11,13 +11,14 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from medcode.icd10 import queries
 from medcode.icd10.codes import format_icd10cm
-from medcode.releases.sql import Cite, row, rows
+from medcode.releases.sql import Cite
 from medcode.releases.store import Snapshot
 
 
 def icd10cm(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
-    answer = _code_answer("icd10cm", "icd10_icd10cmcode", "billable", code, snap, cite)
+    answer = _code_answer("icd10cm", "billable", code, snap, cite)
     if answer is None:
         return None
     answer["code"] = format_icd10cm(code)
@@ -30,7 +31,7 @@ def icd10cm(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
 
 
 def icd10pcs(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
-    answer = _code_answer("icd10pcs", "icd10_icd10pcscode", "valid", code, snap, cite)
+    answer = _code_answer("icd10pcs", "valid", code, snap, cite)
     if answer is None:
         return None
     answer["code"] = code
@@ -39,17 +40,12 @@ def icd10pcs(code: str, snap: Snapshot, cite: Cite) -> dict[str, Any] | None:
 
 
 def _code_answer(
-    dataset: str, table: str, flag: str, code: str, snap: Snapshot, cite: Cite
+    dataset: str, flag: str, code: str, snap: Snapshot, cite: Cite
 ) -> dict[str, Any] | None:
     in_force = cite(dataset)
     if in_force is None:
         return None
-    ids = ", ".join(str(ref.id) for ref in snap.releases(dataset))
-    found = rows(
-        f"SELECT release_id, {flag} AS flag, short_title, long_title FROM {table} "
-        f"WHERE release_id IN ({ids}) AND code = %s",
-        [code],
-    )
+    found = queries.order_rows(dataset, [ref.id for ref in snap.releases(dataset)], code)
     if not found:
         return None
     by_release = {r["release_id"]: r for r in found}
@@ -84,41 +80,18 @@ def _code_answer(
     }
 
 
-# A section and a category may share an id (section "C50" holds only category C50), so an
-# entry is found by its code *and* its depth: the code itself is the deepest entry of that id,
-# and a parent is always exactly one level above its child.
-_TABULAR_ENTRY = (
-    "SELECT code, kind, parent_code, depth, title, notes_json FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND code_nodot = %s ORDER BY depth DESC LIMIT 1"
-)
-# Every level above an entry in one statement: each step joins the parent one level up, so the
-# recursion ends after at most ``depth`` steps whatever the data (issue 8: a walk by id alone
-# looped forever where a section and its category share an id).
-_TABULAR_ANCESTORS = (
-    "WITH RECURSIVE up(code, kind, parent_code, depth, title, notes_json) AS ("
-    "SELECT code, kind, parent_code, depth, title, notes_json FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND code_nodot = %s AND depth = %s "
-    "UNION ALL "
-    "SELECT e.code, e.kind, e.parent_code, e.depth, e.title, e.notes_json "
-    "FROM up JOIN icd10_icd10cmtabularentry e ON e.release_id = %s "
-    "AND e.code_nodot = REPLACE(up.parent_code, '.', '') AND e.depth = up.depth - 1 "
-    "WHERE up.depth > 0 AND up.parent_code <> '') "
-    "SELECT code, kind, parent_code, depth, title, notes_json FROM up ORDER BY depth"
-)
-
-
 def _tabular(code: str, cite: Cite) -> dict[str, Any] | None:
     answer = cite("icd10cm_tabular")
     if answer is None:
         return None
     release_id = answer.release.id
-    entry = row(_TABULAR_ENTRY, [release_id, code])
+    entry = queries.tabular_entry(release_id, code)
     own = entry is not None
     if entry is None:
         # A code with a 7th character (S72.001A) has no element of its own: the Tabular List
         # stops at S72.001 (or at a placeholder level) and defines the 7th character higher up.
         for length in range(len(code) - 1, 2, -1):
-            entry = row(_TABULAR_ENTRY, [release_id, code[:length]])
+            entry = queries.tabular_entry(release_id, code[:length])
             if entry is not None:
                 break
         if entry is None:
@@ -128,9 +101,7 @@ def _tabular(code: str, cite: Cite) -> dict[str, Any] | None:
         hierarchy.append(_level(entry))
     parent, depth = entry["parent_code"], entry["depth"]
     if parent and depth > 0:
-        above = rows(
-            _TABULAR_ANCESTORS, [release_id, parent.replace(".", ""), depth - 1, release_id]
-        )
+        above = queries.tabular_ancestors(release_id, parent.replace(".", ""), depth - 1)
         # One entry per level: the walk stops where a level is missing, as the file's nesting.
         levels: dict[int, dict[str, Any]] = {}
         for found in above:

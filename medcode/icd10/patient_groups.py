@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from medcode.icd10 import queries
 
 MATERNITY = "maternity"
 NEWBORN = "newborn"
@@ -102,7 +102,7 @@ class PatientGroups:
 
     def _read_chapters(self) -> None:
         self._chapters_read = True
-        for chapter in _rows(_CHAPTERS, [self.release_id, "%records%"]):
+        for chapter in queries.group_chapters(self.release_id, "%records%"):
             number = chapter["code"]
             notes = _notes(chapter)
             for text in _texts(notes, "notes"):
@@ -122,7 +122,7 @@ class PatientGroups:
                     self.newborn_chapter = number
 
     def _read_category(self, category: str) -> tuple[list[Why], bool]:
-        row = next(iter(_rows(_CATEGORY, [self.release_id, category])), None)
+        row = queries.group_category(self.release_id, category)
         found: list[Why] = []
         if category in self._extra:
             found.append(self._extra[category])
@@ -144,7 +144,7 @@ class PatientGroups:
 
     def _section(self, section: str) -> Why | None:
         if section not in self._sections:
-            row = next(iter(_rows(_SECTION, [self.release_id, section])), None)
+            row = queries.group_section(self.release_id, section)
             why = None
             if row is not None:
                 title = row["title"]
@@ -163,40 +163,10 @@ class PatientGroups:
         missing = [p for p in wanted if p not in self._prefixes]
         if missing:
             found: dict[str, Why | None] = {p: None for p in missing}
-            sql = _BELOW.format(marks=", ".join(["%s"] * len(missing)))
-            for row in _rows(sql, [self.release_id, *missing]):
+            for row in queries.group_below(self.release_id, missing):
                 found[row["code_nodot"]] = _newborn_only(row)
             self._prefixes.update(found)
         return [why for p in wanted if (why := self._prefixes[p]) is not None]
-
-
-_COLUMNS = "code, code_nodot, chapter, section, title, notes_json"
-_CHAPTERS = (
-    f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND parent_code = '' AND kind = 'chapter' "
-    # Only the chapters whose notes speak of records (maternal, newborn) matter; their notes
-    # are the only ones parsed.
-    "AND LOWER(notes_json) LIKE %s"
-)
-_CATEGORY = (
-    f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND code_nodot = %s AND depth = 2"
-)
-_SECTION = (
-    f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND code_nodot = %s AND kind = 'section'"
-)
-_BELOW = (
-    f"SELECT {_COLUMNS} FROM icd10_icd10cmtabularentry "
-    "WHERE release_id = %s AND code_nodot IN ({marks}) AND depth > 2"
-)
-
-
-def _rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
 def _notes(row: dict[str, Any]) -> dict[str, Any]:

@@ -14,17 +14,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from medcode.importers import get_importer, importers
 from medcode.importers.base import FieldError, Importer, LoadError, LoadStats, Source
+from medcode.releases import hooks
+from medcode.releases.bulk import BulkWriter
 from medcode.releases.models import Release
 
 #: Files shipped beside the data (record layouts, manuals) that hold nothing to load.
 DOCUMENTATION_EXTENSIONS = {"pdf", "md", "doc", "docx", "htm", "html", "rtf"}
 
-BATCH_ROWS = 20_000
 
 Progress = Callable[[Source, int], None]
 
@@ -146,9 +147,7 @@ def _analyze(tables: set[str]) -> None:
     """
     if connection.vendor != "postgresql" or not tables:
         return
-    from medcode.search.models import SearchEntry, SearchWord
-
-    tables.update(model._meta.db_table for model in (SearchEntry, SearchWord))
+    tables.update(hooks.derived_tables())
     with connection.cursor() as cursor:
         for table in sorted(tables):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
@@ -223,9 +222,9 @@ def _load(
                 if writer.add(model, values) and progress is not None:
                     progress(source, writer.rows)
             writer.flush()
-            from medcode.search.index import index_release
-
-            index_release(release)
+            # Apps that derive rows from a release (search's index) write them now, in the
+            # same transaction (releases/hooks.py).
+            hooks.loaded(release)
         except FieldError as exc:
             raise LoadError(source.name, exc.message, stats.line or None, exc.field) from None
         except LoadError:
@@ -276,67 +275,10 @@ def delete_release(release: Release) -> None:
 
 
 def _delete_release(release: Release, importer: Importer) -> None:
-    from medcode.search.index import drop_release
-
-    drop_release(release)
+    hooks.dropping(release)
     with connection.cursor() as cursor:
         for model in importer.models:
             cursor.execute(
                 f"DELETE FROM {model._meta.db_table} WHERE release_id = %s", [release.pk]
             )
     release.delete()
-
-
-class BulkWriter:
-    """Buffers rows per table, written in batches: executemany on SQLite, COPY on PostgreSQL."""
-
-    def __init__(self, release_id: int) -> None:
-        self.release_id = release_id
-        self.rows = 0
-        self._buffers: dict[type[models.Model], list[tuple[object, ...]]] = {}
-
-    def add(self, model: type[models.Model], values: tuple[object, ...]) -> bool:
-        """Buffer one row; True when a batch was written (a moment to report progress)."""
-        buffer = self._buffers.get(model)
-        if buffer is None:
-            buffer = self._buffers[model] = []
-        buffer.append(values)
-        self.rows += 1
-        if len(buffer) >= BATCH_ROWS:
-            self._write(model, buffer)
-            buffer.clear()
-            return True
-        return False
-
-    def flush(self) -> None:
-        for model, buffer in self._buffers.items():
-            if buffer:
-                self._write(model, buffer)
-                buffer.clear()
-
-    def _write(self, model: type[models.Model], rows: list[tuple[object, ...]]) -> None:
-        fields = model.LOAD_FIELDS  # type: ignore[attr-defined]
-        columns = ["release_id", *(_column(model, f) for f in fields)]
-        table = model._meta.db_table
-        release_id = self.release_id
-        connection.ensure_connection()
-        raw = connection.connection
-        if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
-                for row in rows:
-                    copy.write_row((release_id, *row))
-        else:
-            marks = ", ".join("?" * len(columns))
-            raw.executemany(  # type: ignore[union-attr]
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                [(release_id, *row) for row in rows],
-            )
-
-
-def _column(model: type[models.Model], field_name: str) -> str:
-    field = model._meta.get_field(field_name)
-    column = getattr(field, "column", None)
-    if not isinstance(column, str):
-        raise TypeError(f"{model.__name__}.LOAD_FIELDS names {field_name!r}, which is not a column")
-    return column

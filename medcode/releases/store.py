@@ -14,6 +14,8 @@ from datetime import date
 
 from django.db import connection
 
+from medcode.releases import cache, queries
+
 
 @dataclass(frozen=True)
 class ReleaseRef:
@@ -69,33 +71,25 @@ def release_state() -> tuple[object, ...]:
     does everything read from the store, and answers may be kept (``all_releases``, the claim
     checker's ``StoreCache``).
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*), MAX(id), MAX(loaded_at) FROM releases_release")
-        count, newest, loaded = cursor.fetchone()
-    return (connection.vendor, str(connection.settings_dict["NAME"]), count, newest, str(loaded))
-
-
-#: The last release list read, by the ``release_state`` it was read in.
-_RELEASES: dict[tuple[object, ...], list[ReleaseRef]] = {}
+    count, newest, loaded = queries.release_counts()
+    state = (connection.vendor, str(connection.settings_dict["NAME"]), count, newest, str(loaded))
+    # Every cache of store answers (releases/cache.py) is dropped when this changes.
+    cache.observe(state)
+    return state
 
 
 def all_releases(state: tuple[object, ...] | None = None) -> list[ReleaseRef]:
     """Every loaded release. Re-read only when ``release_state()`` (or ``state``) changed."""
     key = state if state is not None else release_state()
-    refs = _RELEASES.get(key)
+    known = cache.named("releases.all")
+    refs: list[ReleaseRef] | None = known.get(key)
     if refs is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, dataset, version, label, period_start, period_end, source_name "
-                "FROM releases_release"
-            )
-            rows = cursor.fetchall()
         refs = [
             ReleaseRef(rid, dataset, version, label, to_date(start), to_date(end), source)  # type: ignore[arg-type]
-            for rid, dataset, version, label, start, end, source in rows
+            for rid, dataset, version, label, start, end, source in queries.release_refs()
         ]
-        _RELEASES.clear()
-        _RELEASES[key] = refs
+        known.clear()
+        known[key] = refs
     return list(refs)
 
 

@@ -30,7 +30,9 @@ from typing import Any
 
 from django.db import connection
 
+from medcode.edits import queries as edits_queries
 from medcode.icd10.codes import format_icd10cm
+from medcode.releases import cache as release_cache
 from medcode.releases.sql import placeholders, rows
 from medcode.releases.store import (
     InForce,
@@ -407,15 +409,12 @@ def _add_on_codes(aoc: InForce | None) -> frozenset[str]:
     return _cached_add_ons(aoc.release.id) if aoc is not None else frozenset()
 
 
-@lru_cache(maxsize=4)
 def _cached_add_ons(release_id: int) -> frozenset[str]:
-    return frozenset(
-        r["addon_code"]
-        for r in rows(
-            "SELECT DISTINCT addon_code FROM edits_addoncodeedit WHERE release_id = %s",
-            [release_id],
-        )
-    )
+    known = release_cache.named("search.add_on_codes", limit=8)
+    found: frozenset[str] | None = known.get(release_id)
+    if found is None:
+        found = known[release_id] = edits_queries.addon_codes(release_id)
+    return found
 
 
 def _intent(text: str) -> str | None:
@@ -876,8 +875,15 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-@lru_cache(maxsize=4)
 def _cached_vocabulary(key: _VocabularyKey) -> Vocabulary:
+    known = release_cache.named("search.vocabulary", limit=8)
+    found: Vocabulary | None = known.get(key)
+    if found is None:
+        found = known[key] = _read_vocabulary(key)
+    return found
+
+
+def _read_vocabulary(key: _VocabularyKey) -> Vocabulary:
     ids = key[1]
     frequency: dict[str, int] = {}
     if ids:

@@ -1,8 +1,10 @@
 """Fill and empty the search index for one release.
 
 The loader calls ``index_release`` inside the transaction that loads a release and
-``drop_release`` inside the one that deletes it, so the index commits (or rolls back) with its
-release. ``reindex_all`` rebuilds it for a database loaded before search existed.
+``drop_release`` inside the one that deletes it (hooks registered in ``SearchConfig.ready()``,
+``releases/hooks.py``), so the index commits (or rolls back) with its release. What is indexed
+comes from each data app's ``index_entries``. ``reindex_all`` rebuilds it for a database
+loaded before search existed.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import connection, transaction
 
+from medcode.codes import queries as codes_queries
 from medcode.content.index_terms import cpt_index_terms, expand_descriptor
-from medcode.releases.loader import BulkWriter
+from medcode.fees import queries as fees_queries
+from medcode.icd10 import queries as icd10_queries
+from medcode.releases.bulk import BulkWriter
 from medcode.releases.models import Release
 from medcode.releases.store import to_date
 from medcode.releases.systems import CPT_CODE as _CPT
@@ -114,37 +118,17 @@ def _spellable(word: str) -> bool:
     return len(word) >= 3 and not word.isdigit() and len(word) <= 60
 
 
-def _rows(sql: str, release_id: int) -> Iterator[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [release_id])
-        yield from cursor.fetchall()
-
-
 def _entries(release: Release) -> Iterator[Entry]:
     rid = release.pk
     if release.dataset == "hcpcs":
-        for code, long, short, added, ended in _rows(
-            "SELECT code, long_description, short_description, add_date, termination_date "
-            "FROM codes_hcpcscode WHERE release_id = %s",
-            rid,
-        ):
-            yield ("HCPCS", code, True, True, to_date(added), to_date(ended), long, short)
-        for code, long, short, added, ended in _rows(
-            "SELECT code, long_description, short_description, add_date, termination_date "
-            "FROM codes_hcpcsmodifier WHERE release_id = %s",
-            rid,
-        ):
-            yield ("MODIFIER", code, True, True, to_date(added), to_date(ended), long, short)
+        for system, code, long, short, added, ended in codes_queries.index_entries(rid):
+            yield (system, code, True, True, to_date(added), to_date(ended), long, short)
     elif release.dataset == "pfs_rvu":
         # The RVU file repeats a code per modifier; its Level II codes are described in full by
         # the HCPCS file, so only CPT codes (the one place their descriptors may come from) enter.
         seen: set[str] = set()
         ours = cpt_index_terms()
-        for code, description in _rows(
-            "SELECT hcpcs, description FROM fees_pfsrvu WHERE release_id = %s "
-            "ORDER BY hcpcs, modifier",
-            rid,
-        ):
+        for code, description in fees_queries.index_entries(rid):
             if code in seen or not _CPT.match(code) or _LEVEL2.match(code) or not description:
                 continue
             seen.add(code)
@@ -159,25 +143,15 @@ def _entries(release: Release) -> Iterator[Entry]:
                 cpt_terms(code, description, ours),
             )
     elif release.dataset == "icd10cm":
-        for code, billable, title in _rows(
-            "SELECT code, billable, long_title FROM icd10_icd10cmcode WHERE release_id = %s",
-            rid,
-        ):
+        for code, billable, title in icd10_queries.index_entries("icd10cm", rid):
             yield ("ICD-10-CM", code, True, bool(billable), None, None, title, "")
     elif release.dataset == "icd10pcs":
-        for code, valid, title in _rows(
-            "SELECT code, valid, long_title FROM icd10_icd10pcscode WHERE release_id = %s",
-            rid,
-        ):
+        for code, valid, title in icd10_queries.index_entries("icd10pcs", rid):
             yield ("ICD-10-PCS", code, True, bool(valid), None, None, title, "")
     elif release.dataset == "icd10cm_tabular":
         # Inclusion terms are the Tabular's synonyms for a code ("high blood pressure" at I10);
         # they add words to the code the order file describes.
-        for code, notes_json in _rows(
-            "SELECT code_nodot, notes_json FROM icd10_icd10cmtabularentry "
-            "WHERE release_id = %s AND kind = 'diag'",
-            rid,
-        ):
+        for code, notes_json in icd10_queries.index_entries("icd10cm_tabular", rid):
             notes = json.loads(notes_json or "{}")
             terms = [*notes.get("inclusionTerm", []), *notes.get("includes", [])]
             if terms:

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medcode.claims.claim import ClaimLine
-from medcode.claims.context import PTP_DATASET, ClaimContext, Source
+from medcode.claims.context import ClaimContext, Source
 from medcode.claims.rules.base import Finding, Rule
 from medcode.claims.rules.ptp import edit_pairs
 from medcode.claims.rules.therapy import always_therapy_source, disciplines
 from medcode.content.therapy import therapy
 from medcode.edits.indicators import bypasses_ptp_edit
+from medcode.edits.queries import PTP_DATASETS
 
 #: The NCCI modifiers that say "distinct procedural service"; X{EPSU} are the specific ones.
 DISTINCT = ("59", "XE", "XS", "XP", "XU")
@@ -60,7 +61,7 @@ def _distinct_roles(ctx: ClaimContext) -> list[_Role]:
 
 def _ptp_loaded(ctx: ClaimContext) -> str | None:
     """The PTP dataset of the claim's setting when a release of it is loaded."""
-    dataset = PTP_DATASET.get(ctx.claim.setting)
+    dataset = PTP_DATASETS.get(ctx.claim.setting)
     if dataset is None or ctx.in_force(dataset) is None:
         return None
     return dataset

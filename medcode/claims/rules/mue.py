@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from medcode.claims.context import MUE_DATASET, ClaimContext
+from medcode.claims.context import ClaimContext
 from medcode.claims.rules.base import Finding, Rule
+from medcode.edits.queries import MUE_DATASETS
 
 
 class UnitsOverMue(Rule):
@@ -40,7 +41,7 @@ class UnitsOverMue(Rule):
         by_day: dict[tuple[str, object], list] = defaultdict(list)
         for line in ctx.claim.lines:
             by_day[(line.code, ctx.claim.line_date(line))].append(line)
-        dataset = MUE_DATASET[ctx.claim.setting]
+        dataset = MUE_DATASETS[ctx.claim.setting]
         medicare = ctx.claim.payer == "medicare"
         for (code, day), lines in by_day.items():
             edit = ctx.mue(code)

@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from medcode.claims.claim import ClaimLine
-from medcode.claims.context import PTP_DATASET, ClaimContext
+from medcode.claims.context import ClaimContext
 from medcode.claims.rules.base import Finding, Rule
 from medcode.edits.indicators import bypasses_ptp_edit
+from medcode.edits.queries import PTP_DATASETS
 
 
 def edit_pairs(ctx: ClaimContext) -> Iterator[tuple[ClaimLine, ClaimLine, dict]]:
@@ -22,7 +23,7 @@ def edit_pairs(ctx: ClaimContext) -> Iterator[tuple[ClaimLine, ClaimLine, dict]]
 
 
 def _edit_pairs(ctx: ClaimContext) -> list[tuple[ClaimLine, ClaimLine, dict]]:
-    if ctx.claim.setting not in PTP_DATASET:
+    if ctx.claim.setting not in PTP_DATASETS:
         return []
     by_day: dict[date, dict[str, list[ClaimLine]]] = {}
     for line in ctx.claim.lines:
@@ -65,7 +66,7 @@ def pairs_among(
 
 def _source(ctx: ClaimContext, edit: dict) -> object:
     return ctx.source(
-        PTP_DATASET[ctx.claim.setting],
+        PTP_DATASETS[ctx.claim.setting],
         f"{edit['column1']} / {edit['column2']}: modifier indicator {edit['modifier_indicator']}, "
         f"deletion date {edit['deletion_date'] or '*'}; {edit['rationale'] or ''}".rstrip("; "),
     )

@@ -3,7 +3,7 @@
 The PTP fixtures (2026 Q1, see medcode/claims/tests/test_ncci_boundaries.py for the table) have
 edits with indicators 0, 1 and 9 in both settings, two deleted on 2026-02-15 (the last day they
 apply) and one effective 2026-02-01. The claim checker reads the same definition
-(``medcode.edits.models.PTP_IN_FORCE``); its tests are in test_ncci_boundaries.py.
+(``medcode.edits.queries.PTP_IN_FORCE``); its tests are in test_ncci_boundaries.py.
 """
 
 from __future__ import annotations

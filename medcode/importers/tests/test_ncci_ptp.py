@@ -13,7 +13,8 @@ from medcode.edits.indicators import (
     PTP_MODIFIER_INDICATORS,
     bypasses_ptp_edit,
 )
-from medcode.edits.models import PTP_IN_FORCE, PtpEdit, PtpRationale, ptp_releases_in_force
+from medcode.edits.models import PtpEdit, PtpRationale, ptp_releases_in_force
+from medcode.edits.queries import PTP_IN_FORCE
 from medcode.importers.base import Source
 from medcode.importers.ncci_ptp import KNOWN_RATIONALES
 from medcode.releases.loader import recognize
