@@ -213,6 +213,12 @@ _COUNTS = {
     "x5": ("five",),
     "x6": ("six",),
 }
+#: What a synonym's code pointer adds when the query has more words than the synonym: a lean
+#: among codes that match the words as well, never more than a better match.
+POINTER_LEAN = 0.3
+#: What an add-on code ("each additional level") loses to its primary on a query that does
+#: not ask for the add-on.
+ADD_ON_PENALTY = 0.6
 _PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
 #: CPT Category II codes and HCPCS quality-measure codes.
 _MEASURE_CODE = re.compile(r"^(\d{4}F|G[89]\d{3}|M1\d{3})$")
@@ -222,6 +228,24 @@ _MEASURE_WORDS = frozenset(
 _LATER_ENCOUNTER = re.compile(r"subsequent encounter|sequela", re.IGNORECASE)
 _ENCOUNTER_WORDS = frozenset({"subsequent", "sequela", "sequelae", "later", "healing", "nonunion"})
 _SPLIT = re.compile(r"\s+(?:[&+]|and|or|plus|vs)\s+", re.IGNORECASE)
+#: Shorthand that folding would turn into letters without meaning ("w/o" is not "w" "o").
+_SHORTHAND = (
+    (re.compile(r"(?<![a-z0-9])w\s*/\s*o(?![a-z0-9])", re.IGNORECASE), " without "),
+    (re.compile(r"(?<![a-z0-9])w\s*/(?=\s*[a-z])", re.IGNORECASE), " with "),
+)
+#: "without and with (contrast)" is one thing asked for: the code that has both, not the
+#: code "without" alone. As typed, then the phrases that satisfy it in a descriptor or term.
+_BOTH_TYPED = {
+    ("without", "and", "with"),
+    ("with", "and", "without"),
+    ("wo", "and", "w"),
+    ("w", "and", "wo"),
+    ("before", "and", "after"),
+}
+_BOTH_PHRASES = [["without", "and", "with"], ["with", "and", "without"], ["without", "with"]]
+_BOTH_PHRASES += [["without", "followed"], ["before", "and", "after"]]
+_BOTH_LABEL = "without and with"
+_PROTECT_BOTH = re.compile(r"\b(with(?:out)?)\s+(?:and|&)\s+(with(?:out)?)\b", re.IGNORECASE)
 
 #: Words of ICD-10's default (unspecified) codes, which say no more than the bare condition.
 _DEFAULT_WORDS = frozenset({"unspecified", "specified", "not", "site", "organism", "nos"})
@@ -252,6 +276,8 @@ class Result:
     matched: list[str] = field(default_factory=list)
     #: The text the words were matched against (title, spelled-out descriptor, index terms).
     text: str = field(default="", repr=False)
+    #: The share of the query's concepts found anywhere in ``text`` (1.0: all of them).
+    covers: float = field(default=0.0, repr=False)
 
     @property
     def display_code(self) -> str:
@@ -302,6 +328,9 @@ class Concept:
     #: The word is complete as typed (a word of the index), so a whole-word match beats a
     #: longer word it begins ("tee" is TEE before "teeth").
     whole: bool = False
+    #: Phrases the full-text engine selects candidates by, when not ``phrases`` themselves
+    #: ("without and with" selects on "without"; scoring wants both words).
+    select: list[list[str]] | None = None
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -353,7 +382,7 @@ def search(
     if not release_ids:
         answer.message = "No code sets are loaded: load CMS files with `medcode data load`."
         return answer
-    folded = _fold(text)
+    folded = _fold(_spell_out(text))
     scored: dict[tuple[str, str], Result] = {}
 
     def keep(result: Result) -> None:
@@ -378,18 +407,27 @@ def search(
     concepts = _concepts(folded, vocabulary_key, answer.corrections) if wants_words else []
     add_ons = _add_on_codes(snapshot.in_force("ncci_aoc")) if concepts else frozenset()
     if concepts:
-        for result in _word_results(concepts, release_ids, as_of, _intent(folded), add_ons):
+        found = _word_results(
+            concepts, release_ids, as_of, _intent(folded), add_ons, _with_state(folded)
+        )
+        for result in found:
             keep(result)
-    parts = _parts(text) if concepts else []
+    parts = _parts(_spell_out(text)) if concepts else []
+    # Codes that have everything the whole query asks for come before the parts' families:
+    # "CT abdomen and pelvis" is one scan (74176), not "CT abdomen" (74150) and a pelvis.
+    whole = [r.score for r in scored.values() if r.covers >= 0.999]
+    ceiling = max(whole) - 0.05 if whole and parts else math.inf
     for part in parts:
         # "hip and knee replacement": each thing asked for gets its own family, taken in turns
         # (the best of each, then the second of each...).
         part_concepts = _concepts(_fold(part), vocabulary_key, answer.corrections)
         if part_concepts:
-            found = _word_results(part_concepts, release_ids, as_of, _intent(part), add_ons)
+            found = _word_results(
+                part_concepts, release_ids, as_of, _intent(part), add_ons, _with_state(part)
+            )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
-                result.score -= 0.3 * rank
+                result.score = min(result.score, ceiling) - 0.3 * rank
                 keep(result)
     ranked = sorted(scored.values(), key=lambda r: (-r.score, len(r.code), r.code))
     answer.results = ranked[:limit]
@@ -436,7 +474,9 @@ def _parts(text: str) -> list[str]:
     A short part borrows the last part's tail: "hip and knee replacement" asks for a hip
     replacement and a knee replacement.
     """
-    pieces = [p for p in _SPLIT.split(text) if words(p)]
+    # "without and with contrast" is one thing, whatever the "and" between its words.
+    text = _PROTECT_BOTH.sub(r"\1_\2", text)
+    pieces = [p.replace("_", " ") for p in _SPLIT.split(text) if words(p)]
     if any(all(len(w) < 3 for w in words(p)) for p in pieces):
         # "D and C", "T & A": letters of an abbreviation, not several things.
         return []
@@ -471,6 +511,13 @@ def _nothing_found(text: str, folded: str, system: str | None, billable_only: bo
     if billable_only:
         where += " that are billable"
     return f"No codes match {text[:60]!r}{where}."
+
+
+def _spell_out(text: str) -> str:
+    """The query with shorthand written out ("w/o contrast" -> "without contrast")."""
+    for pattern, replacement in _SHORTHAND:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _fold(text: str) -> str:
@@ -536,6 +583,12 @@ def _concepts(
     concepts: list[Concept] = []
     i = 0
     while i < len(tokens):
+        if tuple(tokens[i : i + 3]) in _BOTH_TYPED:
+            concepts.append(
+                Concept(_BOTH_LABEL, [list(p) for p in _BOTH_PHRASES], select=[["without"]])
+            )
+            i += 3
+            continue
         match: Synonym | None = None
         width = 0
         for n in range(min(5, len(tokens) - i), 0, -1):
@@ -596,6 +649,7 @@ def _word_results(
     as_of: date,
     intent: str | None = None,
     add_ons: frozenset[str] = frozenset(),
+    state: str | None = None,
 ) -> list[Result]:
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
     # rank candidates but do not choose them.
@@ -655,18 +709,23 @@ def _word_results(
         if r["system"] == "CPT" and CPT_TERMS_SEPARATOR in (r["terms"] or ""):
             # The title abbreviates; score its spelled-out words, then each of our index terms.
             expanded, _, ours = r["terms"].partition(CPT_TERMS_SEPARATOR)
-            score = _score(concepts, f"{expanded} {r['title']}", ours, r["code"], length=expanded)
+            score = _score(
+                concepts, f"{expanded} {r['title']}", ours, r["code"], length=expanded
+            ) - _contradicts(state, expanded)
             for term in ours.split(";"):
                 if term.strip():
-                    score = max(score, _score(concepts, term, "", r["code"]))
+                    score = max(
+                        score, _score(concepts, term, "", r["code"]) - _contradicts(state, term)
+                    )
             if "diagnostic" in words(text) and "diagnostic" not in asked:
                 # A bare procedure name ("colonoscopy") heads its family at the diagnostic code.
                 score += 0.1
             if not asks_add_on and (r["code"] in add_ons or " additional" in expanded):
                 # An add-on code ("each additional level") goes with its primary, which comes first.
-                score -= 0.6
+                score -= ADD_ON_PENALTY
         else:
             score = _score(concepts, r["title"], r["terms"], r["code"])
+            score -= _contradicts(state, r["title"])
         if _MEASURE_CODE.match(r["code"]) and not asks_measure:
             # Quality-reporting codes (CPT Category II, HCPCS G8/G9/M1 measures) repeat the
             # words of the procedures and conditions they report on; they are rarely the answer.
@@ -692,15 +751,57 @@ def _word_results(
             score += 0.6
         if r["code"] in normalized_targets:
             # A pointer decides a bare abbreviation ("EKG"); with more words it only leans.
-            score += 3.0 if len(concepts) == 1 else 1.5
+            score += 3.0 if len(concepts) == 1 else POINTER_LEAN
         elif any(r["code"].startswith(t) for t in normalized_targets if len(t) <= 4):
             score += 1.0
         if r["billable"]:
             score += 0.5
         result = _result(r, as_of, score)
         result.text = text
+        result.covers = _covers(concepts, text, r["code"])
         results.append(result)
     return results
+
+
+def _with_state(text: str) -> str | None:
+    """What the query says of "with"/"without" (contrast, mesh, biopsy...): "both", "without",
+    "with", or None when it says neither."""
+    tokens = words(text)
+    for i in range(len(tokens) - 2):
+        if tuple(tokens[i : i + 3]) in _BOTH_TYPED:
+            return "both"
+    without = "without" in tokens or "wo" in tokens
+    if without and "with" in tokens:
+        return None  # "without mastoidectomy with ossicular reconstruction": each has its own
+    if without:
+        return "without"
+    return "with" if "with" in tokens else None
+
+
+def _contradicts(state: str | None, text: str) -> float:
+    """A penalty when ``text`` says the opposite of the query's "with" or "without": a query
+    "without contrast" does not want the code done without and with it, nor "with" a code
+    done without."""
+    if state is None or state == "both":
+        return 0.0  # "both" is a concept of its own, found or not
+    tokens = set(words(text))
+    without = bool(tokens & {"without", "wo", "noncontrast"})
+    both = without and bool(tokens & {"with", "followed", "after"})
+    if state == "without" and both:
+        return 0.5
+    if state == "with" and without:
+        return 0.5
+    return 0.0
+
+
+def _covers(concepts: list[Concept], text: str, code: str) -> float:
+    """The share of ``concepts`` that ``text`` has (a synonym's pointer counts as having it)."""
+    text_words = words(text)
+    text_stems = {stem(w) for w in text_words}
+    found = sum(
+        1 for c in concepts if code in c.codes or _contains(c, text_words, text_stems) >= 0.9
+    )
+    return found / len(concepts) if concepts else 0.0
 
 
 def _full_text(
@@ -740,7 +841,7 @@ def _full_text(
 def _fts_concept(concept: Concept) -> str:
     # Words are [a-z0-9]+ only (see _fold), so quoting them cannot inject FTS5 syntax.
     parts = []
-    for phrase in concept.phrases:
+    for phrase in concept.select or concept.phrases:
         quoted = '"' + " ".join(phrase) + '"'
         parts.append(quoted + ("*" if concept.prefix else ""))
     return "(" + " OR ".join(parts) + ")"
@@ -748,7 +849,7 @@ def _fts_concept(concept: Concept) -> str:
 
 def _ts_concept(concept: Concept) -> str:
     parts = []
-    for phrase in concept.phrases:
+    for phrase in concept.select or concept.phrases:
         terms = list(phrase)
         if concept.prefix:
             terms[-1] += ":*"
