@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from django.db import connection
@@ -47,6 +48,8 @@ SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
 CANDIDATES = 200
+#: Fewer codes than this with every word of the query: codes missing one word compete too.
+FEW = 5
 
 # "with" is in a third of ICD-10 titles: as a search term it costs time and decides nothing.
 STOPWORDS = frozenset(
@@ -145,6 +148,16 @@ PROCEDURE_WORDS = frozenset(
         "mammogram",
         "colonoscopy",
         "egd",
+        "shot",
+        "shots",
+        "placement",
+        "place",
+        "treatment",
+        "care",
+        "management",
+        "service",
+        "supply",
+        "supplies",
     ]
 )
 _PROCEDURE_ENDINGS = (
@@ -200,6 +213,20 @@ DIAGNOSIS_WORDS = frozenset(
         "pneumonia",
         "asthma",
         "abscess",
+        "broken",
+        "fractured",
+        "sore",
+        "ache",
+        "aches",
+        "swelling",
+        "swollen",
+        "rash",
+        "cough",
+        "bleeding",
+        "lump",
+        "tumor",
+        "allergic",
+        "encounter",
     ]
 )
 _DIAGNOSIS_ENDINGS = ("itis", "osis", "algia", "emia", "opathy", "oma")
@@ -216,9 +243,21 @@ _COUNTS = {
 #: What a synonym's code pointer adds when the query has more words than the synonym: a lean
 #: among codes that match the words as well, never more than a better match.
 POINTER_LEAN = 0.3
+#: ... and what it adds when the code has every other word of the query too.
+POINTER_FULL = 1.5
 #: What an add-on code ("each additional level") loses to its primary on a query that does
 #: not ask for the add-on.
 ADD_ON_PENALTY = 0.6
+#: What a code found by a Tabular inclusion term scores below one found by its title.
+INCLUSION_DISCOUNT = 1.0
+#: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
+HEAD_BONUS = 0.4
+#: What a CPT or HCPCS code loses per word marking it a variant the query did not ask for.
+MARKED_PENALTY = 0.2
+_HEAD_END = re.compile(r"\s(?:for|of|with|w|per|and|or|to)\s")
+_MARKED_WORDS = frozenset(
+    {"limited", "partial", "subsequent", "follow", "repeat", "revision", "unlisted", "only"}
+)
 _PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
 #: CPT Category II codes and HCPCS quality-measure codes.
 _MEASURE_CODE = re.compile(r"^(\d{4}F|G[89]\d{3}|M1\d{3})$")
@@ -599,7 +638,8 @@ def _concepts(
         if match is not None:
             # The typed term stays an alternative: our CPT index terms use the abbreviations
             # people type ("CABG x3", "TFESI").
-            phrases = [words(p) for p in match.expand] + [tokens[i : i + width]]
+            # The entry's other terms name the same thing ("revision total knee" for TKA).
+            phrases = [words(p) for p in (*match.expand, *match.also)] + [tokens[i : i + width]]
             codes = match.codes if synonym_codes.get() else ()
             concepts.append(Concept(" ".join(tokens[i : i + width]), phrases, codes=codes))
             i += width
@@ -631,7 +671,14 @@ def _concepts(
             fixed = vocab.correct(word)
             if fixed:
                 corrections[word] = fixed
-                concepts.append(Concept(word, [[fixed]], weight=_weight(vocab, fixed)))
+                if fixed in table:
+                    # A misspelled synonym ("diabetis") means what the synonym means.
+                    entry = table[fixed]
+                    phrases = [words(p) for p in (*entry.expand, *entry.also)] + [[fixed]]
+                    codes = entry.codes if synonym_codes.get() else ()
+                    concepts.append(Concept(fixed, phrases, codes=codes))
+                else:
+                    concepts.append(Concept(word, [[fixed]], weight=_weight(vocab, fixed)))
             # A word nothing resembles would only empty the results; it is left out.
     return concepts
 
@@ -656,11 +703,13 @@ def _word_results(
     required = [c for c in concepts if not c.label.isdigit()] or concepts
     groups = [required]
     found = _full_text(release_ids, groups)
-    if len(required) > 1 and not found:
-        # No code has every word: accept codes that miss one (a word the user added that
-        # CMS does not write); scoring still puts codes with more of the words first.
+    if len(required) > 1 and len(found) < FEW:
+        # No code (or hardly any) has every word: accept codes that miss one (a word the user
+        # added that CMS does not write, "nebulizer machine"); scoring still puts codes with
+        # more of the words first.
+        have_ids = {r["id"] for r in found}
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
-        found = _full_text(release_ids, groups)
+        found += [r for r in _full_text(release_ids, groups) if r["id"] not in have_ids]
     if len(found) >= CANDIDATES and intent != "diagnosis":
         # The candidates were cut short: ICD-10-PCS and ICD-10-CM titles are long and many, and
         # CPT codes, whose words are mostly in the index terms, would fall out. Give them their
@@ -669,6 +718,15 @@ def _word_results(
         found += [
             r for r in _full_text(release_ids, groups, system="CPT") if r["id"] not in have_ids
         ]
+    if len(found) >= CANDIDATES and any(c.prefix and c.whole for c in concepts):
+        # "ANA", "THR": a short word typed whole is also the start of thousands of words
+        # (anal, three...), which crowd out the codes that have the word itself.
+        exact = [
+            Concept(c.label, c.phrases, weight=c.weight, select=c.select) if c.prefix else c
+            for c in required
+        ]
+        have_ids = {r["id"] for r in found}
+        found += [r for r in _full_text(release_ids, [exact]) if r["id"] not in have_ids]
     targets = {c for concept in concepts for c in concept.codes}
     if targets:
         have = {r["code"] for r in found}
@@ -706,26 +764,54 @@ def _word_results(
     asks_encounter = bool(asked & _ENCOUNTER_WORDS)
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
-        if r["system"] == "CPT" and CPT_TERMS_SEPARATOR in (r["terms"] or ""):
+        # Each text that names the code, scored as a title: (text, other words, the words
+        # counted for length, what it scores below the title).
+        texts: list[tuple[str, str, str | None, float]]
+        cpt = r["system"] == "CPT" and CPT_TERMS_SEPARATOR in (r["terms"] or "")
+        if cpt:
             # The title abbreviates; score its spelled-out words, then each of our index terms.
             expanded, _, ours = r["terms"].partition(CPT_TERMS_SEPARATOR)
-            score = _score(
-                concepts, f"{expanded} {r['title']}", ours, r["code"], length=expanded
-            ) - _contradicts(state, expanded)
-            for term in ours.split(";"):
-                if term.strip():
-                    score = max(
-                        score, _score(concepts, term, "", r["code"]) - _contradicts(state, term)
-                    )
+            texts = [(f"{expanded} {r['title']}", ours, expanded, 0.0)]
+            texts += [(t, "", None, 0.0) for t in ours.split(";") if t.strip()]
+        else:
+            texts = [(r["title"], r["terms"], None, 0.0)]
+            # A Tabular inclusion term names the code too ("sore throat" at J02.9), a little
+            # below the title; parenthesized words are optional.
+            texts += [
+                (t, "", _PARENTHESES.sub(" ", t), INCLUSION_DISCOUNT)
+                for t in (extra_terms.get(key) or "").split(";")
+                if t.strip()
+            ]
+        score = -math.inf
+        agreeing = []
+        for title, terms, length, discount in texts:
+            against = _contradicts(state, length or title)
+            score = max(
+                score,
+                _score(concepts, title, terms, r["code"], length=length) - discount - against,
+            )
+            if not against:
+                # (A CPT code's index terms are each a text of their own.)
+                agreeing.append(title if cpt else f"{title} {terms}")
+        # The share of the query the code has, in texts that do not contradict it.
+        covers = _covers(concepts, " ".join(agreeing), r["code"])
+        if cpt:
             if "diagnostic" in words(text) and "diagnostic" not in asked:
                 # A bare procedure name ("colonoscopy") heads its family at the diagnostic code.
                 score += 0.1
             if not asks_add_on and (r["code"] in add_ons or " additional" in expanded):
                 # An add-on code ("each additional level") goes with its primary, which comes first.
                 score -= ADD_ON_PENALTY
-        else:
-            score = _score(concepts, r["title"], r["terms"], r["code"])
-            score -= _contradicts(state, r["title"])
+        elif r["system"] == "HCPCS" and _heads(concepts, r["title"]):
+            # HCPCS names the item first ("Walker, rigid..."); an accessory names it later
+            # ("Seat attachment, walker").
+            score += HEAD_BONUS
+        if r["system"] in ("CPT", "HCPCS"):
+            # The plain member of a family comes before its marked variants (limited, partial,
+            # follow-up, repeat, revision, unlisted) unless the query asks for one.
+            # CMS's words mark the variant (our index terms say "only" to tell siblings apart).
+            marked = (_MARKED_WORDS & set(words(texts[0][0]))) - asked
+            score -= min(MARKED_PENALTY * len(marked), 2 * MARKED_PENALTY)
         if _MEASURE_CODE.match(r["code"]) and not asks_measure:
             # Quality-reporting codes (CPT Category II, HCPCS G8/G9/M1 measures) repeat the
             # words of the procedures and conditions they report on; they are rarely the answer.
@@ -750,17 +836,36 @@ def _word_results(
             # The Tabular lists what was asked for as included at this code ("hypertension" at I10).
             score += 0.6
         if r["code"] in normalized_targets:
-            # A pointer decides a bare abbreviation ("EKG"); with more words it only leans.
-            score += 3.0 if len(concepts) == 1 else POINTER_LEAN
+            # A pointer decides a bare abbreviation ("EKG"); with more words it leans, and
+            # strongly only when the code also has the other words ("TKA revision" is not 27447).
+            if len(concepts) == 1:
+                score += 3.0
+            else:
+                score += POINTER_FULL if covers >= 0.999 else POINTER_LEAN
         elif any(r["code"].startswith(t) for t in normalized_targets if len(t) <= 4):
             score += 1.0
         if r["billable"]:
             score += 0.5
         result = _result(r, as_of, score)
         result.text = text
-        result.covers = _covers(concepts, text, r["code"])
+        result.covers = covers
         results.append(result)
     return results
+
+
+def _heads(concepts: list[Concept], title: str) -> bool:
+    """Whether ``title`` names, as its item, what the query's last word names: HCPCS writes
+    the item first, up to the first comma or "for", "of", "with" ("Walker, rigid";
+    "Infusion set for external insulin pump" is a set, not a pump)."""
+    named = [c for c in concepts if not c.label.isdigit()]
+    if not named:
+        return False
+    head = _HEAD_END.split(re.split(r"[,;]", title, maxsplit=1)[0].lower(), 1)[0]
+    head_words = words(head)
+    if not head_words:
+        return False
+    item = stem(head_words[-1])
+    return any(stem(p[-1]) == item for p in named[-1].phrases)
 
 
 def _with_state(text: str) -> str | None:
@@ -883,6 +988,14 @@ def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> 
     return partial
 
 
+def _is_default(title_words: list[str]) -> bool:
+    """Whether a title is a default code's: unspecified, NOS, "not specified" (not "other
+    specified", which is a code of its own)."""
+    if "unspecified" in title_words or "nos" in title_words:
+        return True
+    return any(pair == ("not", "specified") for pair in pairwise(title_words))
+
+
 def _score(
     concepts: list[Concept],
     title: str,
@@ -915,7 +1028,7 @@ def _score(
     content = [w for w in length_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
     extra = max(0, len(content) - matched_words)
     score = 10.0 * coverage - min(0.08 * extra, 1.5)
-    if default_bonus and coverage >= 0.999 and _DEFAULT_WORDS.intersection(title_words):
+    if default_bonus and coverage >= 0.999 and _is_default(title_words):
         # A bare condition ("pneumonia") is coded to its unspecified code, as the Index does.
         score += 0.3
     return score
@@ -954,8 +1067,39 @@ class Vocabulary:
         for candidate in candidates:
             distance = _distance(word, candidate)
             if distance <= limit:
-                scored.append((distance, -self.frequency[candidate], candidate))
-        return min(scored)[2] if scored else None
+                scored.append(
+                    (distance, _consonants(word, candidate), -self.frequency[candidate], candidate)
+                )
+        if not scored and limit == 2:
+            # Two substitutions ("hypertenshun") leave no delete in common: compare with the
+            # words of the same first two letters and about the same length.
+            at = bisect_left(self.sorted, word[:2])
+            while at < len(self.sorted) and self.sorted[at].startswith(word[:2]):
+                candidate = self.sorted[at]
+                at += 1
+                if abs(len(candidate) - len(word)) <= 2:
+                    distance = _distance(word, candidate)
+                    if distance <= limit:
+                        scored.append(
+                            (
+                                distance,
+                                _consonants(word, candidate),
+                                -self.frequency[candidate],
+                                candidate,
+                            )
+                        )
+        return min(scored)[-1] if scored else None
+
+
+def _consonants(typed: str, word: str) -> int:
+    """Consonants changed between two words of one length: people misspell vowels more than
+    consonants ("diabetis" is diabetes, not diabetic)."""
+    if len(typed) != len(word):
+        return 0
+    return sum(1 for a, b in zip(typed, word, strict=True) if a != b and not {a, b} <= _VOWELS)
+
+
+_VOWELS = frozenset("aeiouy")
 
 
 def _deletes(word: str) -> set[str]:
