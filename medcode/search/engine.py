@@ -250,6 +250,8 @@ POINTER_FULL = 1.5
 ADD_ON_PENALTY = 0.6
 #: What a code found by a Tabular inclusion term scores below one found by its title.
 INCLUSION_DISCOUNT = 1.0
+#: What a CPT anesthesia code loses when the query does not speak of anesthesia.
+ANESTHESIA_PENALTY = 1.0
 #: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
 HEAD_BONUS = 0.4
 #: What a CPT or HCPCS code loses per word marking it a variant the query did not ask for.
@@ -258,6 +260,7 @@ _HEAD_END = re.compile(r"\s(?:for|of|with|w|per|and|or|to)\s")
 _MARKED_WORDS = frozenset(
     {"limited", "partial", "subsequent", "follow", "repeat", "revision", "unlisted", "only"}
 )
+_ICD_MARKED_WORDS = frozenset({"with", "recurrent", "remission", "complicated"})
 _PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
 #: CPT Category II codes and HCPCS quality-measure codes.
 _MEASURE_CODE = re.compile(r"^(\d{4}F|G[89]\d{3}|M1\d{3})$")
@@ -271,7 +274,23 @@ _SPLIT = re.compile(r"\s+(?:[&+]|and|or|plus|vs)\s+", re.IGNORECASE)
 _SHORTHAND = (
     (re.compile(r"(?<![a-z0-9])w\s*/\s*o(?![a-z0-9])", re.IGNORECASE), " without "),
     (re.compile(r"(?<![a-z0-9])w\s*/(?=\s*[a-z])", re.IGNORECASE), " with "),
+    (re.compile(r"(?<=\s)&(?=\s)"), " and "),
 )
+#: Words that say what kind of code is wanted but that descriptors do not use for it.
+_INTENT_ONLY = frozenset({"surgery", "procedure", "operation", "operative"})
+#: Words that make a query naming a procedure and a condition ask for the condition.
+_STATUS_WORDS = frozenset(
+    {"history", "status", "after", "complication", "complications", "following", "pain"}
+    | {"encounter", "personal", "family", "presence", "absence", "postprocedural", "due"}
+)
+#: Words that pick one member of a family (see _weight).
+_STEERING_WORDS = frozenset(
+    {"initial", "subsequent", "first", "bilateral", "unilateral", "each", "additional"}
+    | {"complete", "limited", "new", "established"}
+)
+#: CPT anesthesia codes ("anesthesia for hernia repair"), wanted only when the query says so.
+_ANESTHESIA_CODE = re.compile(r"^0[01]\d{3}$")
+_ANESTHESIA_WORDS = frozenset({"anesthesia", "anesthetic", "anesthesiology", "anes", "mac"})
 #: "without and with (contrast)" is one thing asked for: the code that has both, not the
 #: code "without" alone. As typed, then the phrases that satisfy it in a descriptor or term.
 _BOTH_TYPED = {
@@ -500,6 +519,10 @@ def _intent(text: str) -> str | None:
     tokens = words(text)
     procedure = any(w in PROCEDURE_WORDS or w.endswith(_PROCEDURE_ENDINGS) for w in tokens)
     diagnosis = any(w in DIAGNOSIS_WORDS or w.endswith(_DIAGNOSIS_ENDINGS) for w in tokens)
+    if procedure and diagnosis and not _STATUS_WORDS.intersection(tokens):
+        # "hip fracture surgery", "cataract surgery": the condition is what the procedure
+        # treats; "history of knee surgery", "pain after surgery" are about the patient.
+        return "procedure"
     if procedure and not diagnosis:
         return "procedure"
     if diagnosis and not procedure:
@@ -649,6 +672,10 @@ def _concepts(
         i += 1
         if word in STOPWORDS and len(tokens) > 1:
             continue
+        if word in _INTENT_ONLY and any(t not in STOPWORDS | _INTENT_ONLY for t in tokens):
+            # "knee replacement surgery": the word says a procedure is wanted (see _intent);
+            # CMS does not write it ("knee arthroscopy/surgery" is not what was asked).
+            continue
         if word in _COUNTS:
             # "x3" (three grafts, three levels) is written out in descriptors and index terms.
             concepts.append(Concept(word, [[word], *([w] for w in _COUNTS[word])]))
@@ -687,6 +714,10 @@ def _weight(vocab: Vocabulary, word: str) -> float:
     """Rare words decide more than common ones ("dupuytren" over "contracture")."""
     if word.isdigit():
         return 0.5
+    if word in _STEERING_WORDS:
+        # "subsequent", "initial", "bilateral" pick the member of a family; that they are
+        # common words of ICD-10 titles makes them no less decisive.
+        return 1.0
     return 1.0 / math.log(3 + vocab.frequency.get(word, 0), 10) if word in vocab.frequency else 1.0
 
 
@@ -812,6 +843,18 @@ def _word_results(
             # CMS's words mark the variant (our index terms say "only" to tell siblings apart).
             marked = (_MARKED_WORDS & set(words(texts[0][0]))) - asked
             score -= min(MARKED_PENALTY * len(marked), 2 * MARKED_PENALTY)
+        elif r["system"] == "ICD-10-CM" and state is None:
+            # A condition "with" a complication, recurrent or in remission is a variant of
+            # the bare condition the query names.
+            marked = (_ICD_MARKED_WORDS & set(words(r["title"]))) - asked
+            score -= min(MARKED_PENALTY * len(marked), 2 * MARKED_PENALTY)
+        if (
+            r["system"] == "CPT"
+            and _ANESTHESIA_CODE.match(r["code"])
+            and not asked & _ANESTHESIA_WORDS
+        ):
+            # An anesthesia code repeats the procedure's name; the procedure is what was asked.
+            score -= ANESTHESIA_PENALTY
         if _MEASURE_CODE.match(r["code"]) and not asks_measure:
             # Quality-reporting codes (CPT Category II, HCPCS G8/G9/M1 measures) repeat the
             # words of the procedures and conditions they report on; they are rarely the answer.
@@ -991,7 +1034,9 @@ def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> 
 def _is_default(title_words: list[str]) -> bool:
     """Whether a title is a default code's: unspecified, NOS, "not specified" (not "other
     specified", which is a code of its own)."""
-    if "unspecified" in title_words or "nos" in title_words:
+    if {"unspecified", "nos", "uncomplicated"}.intersection(title_words):
+        return True
+    if any(pair == ("without", "complications") for pair in pairwise(title_words)):
         return True
     return any(pair == ("not", "specified") for pair in pairwise(title_words))
 
