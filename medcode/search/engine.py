@@ -519,10 +519,10 @@ def _intent(text: str) -> str | None:
     tokens = words(text)
     procedure = any(w in PROCEDURE_WORDS or w.endswith(_PROCEDURE_ENDINGS) for w in tokens)
     diagnosis = any(w in DIAGNOSIS_WORDS or w.endswith(_DIAGNOSIS_ENDINGS) for w in tokens)
-    if procedure and diagnosis and not _STATUS_WORDS.intersection(tokens):
+    if procedure and diagnosis:
         # "hip fracture surgery", "cataract surgery": the condition is what the procedure
-        # treats; "history of knee surgery", "pain after surgery" are about the patient.
-        return "procedure"
+        # treats; "history of knee replacement", "pain after surgery" are about the patient.
+        return "diagnosis" if _STATUS_WORDS.intersection(tokens) else "procedure"
     if procedure and not diagnosis:
         return "procedure"
     if diagnosis and not procedure:
