@@ -36,7 +36,7 @@ def test_the_relevance_suite_finds_an_acceptable_code_in_the_top_five(
     assert len(held.outcomes) >= 250
     assert build.recall_at_5 >= 0.95
     # The held-out half is measured, not tuned on: this floor only guards against regressions.
-    assert held.recall_at_5 >= 0.88
+    assert held.recall_at_5 >= 0.93
 
 
 def test_every_code_the_relevance_suite_accepts_exists_in_the_real_files(

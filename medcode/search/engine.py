@@ -48,8 +48,6 @@ SYSTEMS = ("HCPCS", "CPT", "ICD-10-CM", "ICD-10-PCS", "MODIFIER")
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
 CANDIDATES = 200
-#: Fewer codes than this with every word of the query: codes missing one word compete too.
-FEW = 5
 
 # "with" is in a third of ICD-10 titles: as a search term it costs time and decides nothing.
 STOPWORDS = frozenset(
@@ -466,7 +464,13 @@ def search(
     add_ons = _add_on_codes(snapshot.in_force("ncci_aoc")) if concepts else frozenset()
     if concepts:
         found = _word_results(
-            concepts, release_ids, as_of, _intent(folded), add_ons, _with_state(folded)
+            concepts,
+            release_ids,
+            as_of,
+            _intent(folded),
+            add_ons,
+            _with_state(folded),
+            covers=bool(_parts(_spell_out(text))),
         )
         for result in found:
             keep(result)
@@ -728,19 +732,20 @@ def _word_results(
     intent: str | None = None,
     add_ons: frozenset[str] = frozenset(),
     state: str | None = None,
+    covers: bool = False,
 ) -> list[Result]:
+    """Scored candidates; ``covers`` asks for each result's share of the query (for parts)."""
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
     # rank candidates but do not choose them.
     required = [c for c in concepts if not c.label.isdigit()] or concepts
     groups = [required]
     found = _full_text(release_ids, groups)
-    if len(required) > 1 and len(found) < FEW:
-        # No code (or hardly any) has every word: accept codes that miss one (a word the user
-        # added that CMS does not write, "nebulizer machine"); scoring still puts codes with
-        # more of the words first.
-        have_ids = {r["id"] for r in found}
+    if len(required) > 1 and not found:
+        # No code has every word: accept codes that miss one (a word the user added that
+        # CMS does not write); scoring still puts codes with more of the words first. (Not
+        # when only a few have every word: that either-or search reads most of the index.)
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
-        found += [r for r in _full_text(release_ids, groups) if r["id"] not in have_ids]
+        found = _full_text(release_ids, groups)
     if len(found) >= CANDIDATES and intent != "diagnosis":
         # The candidates were cut short: ICD-10-PCS and ICD-10-CM titles are long and many, and
         # CPT codes, whose words are mostly in the index terms, would fall out. Give them their
@@ -824,8 +829,13 @@ def _word_results(
             if not against:
                 # (A CPT code's index terms are each a text of their own.)
                 agreeing.append(title if cpt else f"{title} {terms}")
-        # The share of the query the code has, in texts that do not contradict it.
-        covers = _covers(concepts, " ".join(agreeing), r["code"])
+        # The share of the query the code has, in texts that do not contradict it (needed to
+        # rank a pointed-at code and the parts of a query naming several things).
+        share = (
+            _covers(concepts, " ".join(agreeing), r["code"])
+            if covers or r["code"] in normalized_targets
+            else 0.0
+        )
         if cpt:
             if "diagnostic" in words(text) and "diagnostic" not in asked:
                 # A bare procedure name ("colonoscopy") heads its family at the diagnostic code.
@@ -884,14 +894,14 @@ def _word_results(
             if len(concepts) == 1:
                 score += 3.0
             else:
-                score += POINTER_FULL if covers >= 0.999 else POINTER_LEAN
+                score += POINTER_FULL if share >= 0.999 else POINTER_LEAN
         elif any(r["code"].startswith(t) for t in normalized_targets if len(t) <= 4):
             score += 1.0
         if r["billable"]:
             score += 0.5
         result = _result(r, as_of, score)
         result.text = text
-        result.covers = covers
+        result.covers = share
         results.append(result)
     return results
 
