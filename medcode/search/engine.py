@@ -258,6 +258,7 @@ _HEAD_END = re.compile(r"\s(?:for|of|with|w|per|and|or|to)\s")
 _MARKED_WORDS = frozenset(
     {"limited", "partial", "subsequent", "follow", "repeat", "revision", "unlisted", "only"}
 )
+_CONTRAST_WORDS = frozenset({"contrast", "dye"})
 _ICD_MARKED_WORDS = frozenset({"with", "recurrent", "remission", "complicated"})
 _PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
 #: CPT Category II codes and HCPCS quality-measure codes.
@@ -851,7 +852,12 @@ def _word_results(
             # The plain member of a family comes before its marked variants (limited, partial,
             # follow-up, repeat, revision, unlisted) unless the query asks for one.
             # CMS's words mark the variant (our index terms say "only" to tell siblings apart).
-            marked = (_MARKED_WORDS & set(words(texts[0][0]))) - asked
+            descriptor = set(words(texts[0][0]))
+            marked = (_MARKED_WORDS & descriptor) - asked
+            if state is None and descriptor & _CONTRAST_WORDS and "with" in descriptor:
+                # A study "with" contrast (or without and with) is a variant of the plain one
+                # when the query does not say.
+                marked = marked | {"with"}
             score -= min(MARKED_PENALTY * len(marked), 2 * MARKED_PENALTY)
         elif r["system"] == "ICD-10-CM" and state is None:
             # A condition "with" a complication, recurrent or in remission is a variant of
