@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import escape
+from typing import Any
 
 from django.test import Client
 
 from medcode.content.index_terms import cpt_index_terms
 from medcode.releases.loader import Outcome
-from medcode.releases.sql import scalar
+from medcode.releases.sql import rows, scalar
 from medcode.search.engine import search
 from medcode.search.relevance import load_suite, run_suite
 from medcode.search.synonyms import load
@@ -35,7 +36,7 @@ def test_the_relevance_suite_finds_an_acceptable_code_in_the_top_five(
     assert len(held.outcomes) >= 250
     assert build.recall_at_5 >= 0.95
     # The held-out half is measured, not tuned on: this floor only guards against regressions.
-    assert held.recall_at_5 >= 0.88
+    assert held.recall_at_5 >= 0.93
 
 
 def test_every_code_the_relevance_suite_accepts_exists_in_the_real_files(
@@ -163,3 +164,60 @@ def test_a_date_chooses_the_icd10_release_in_force(full_load: list[Outcome]) -> 
     labels = lambda sources: {s.release.dataset: s.release.version for s in sources}  # noqa: E731
     assert labels(fy2025)["icd10cm"] == "FY2025"
     assert labels(fy2026)["icd10cm"] == "FY2026"
+
+
+def _descriptor(code: str) -> str:
+    """The CPT short descriptor of ``code`` in the loaded RVU file."""
+    return str(scalar("SELECT description FROM fees_pfsrvu WHERE hcpcs = %s LIMIT 1", [code]))
+
+
+def _first(query: str) -> Any:
+    return search(query, date(2026, 1, 15)).results[0]
+
+
+def test_without_and_with_contrast_asks_for_the_code_done_both_ways(
+    full_load: list[Outcome],
+) -> None:
+    # CMS writes "w/o & w/" for the study done before and after contrast, "w/o" for without.
+    for query in (
+        "MRI lumbar spine without and with contrast",
+        "MRI lumbar spine with and without contrast",
+        "MRI lumbar spine w/o & w/ contrast",
+    ):
+        assert "w/o & w/" in _descriptor(_first(query).code).lower(), query
+    plain = _descriptor(_first("MRI lumbar spine without contrast").code).lower()
+    assert "w/o" in plain and "&" not in plain
+
+
+def test_the_code_that_covers_more_of_the_query_wins(full_load: list[Outcome]) -> None:
+    # "abdomen and pelvis" is one scan, not the abdomen scan and something else.
+    first = _descriptor(_first("CT abdomen and pelvis without contrast").code).lower()
+    assert "pelvis" in first and "w/o" in first
+    assert "w/o" not in _descriptor(_first("CT abdomen and pelvis with contrast").code).lower()
+
+
+def test_family_words_steer_to_the_member_asked_for(full_load: list[Outcome]) -> None:
+    add_ons = {r["addon_code"] for r in rows("SELECT DISTINCT addon_code FROM edits_addoncodeedit")}
+    base = "lumbar transforaminal epidural steroid injection"
+    assert _first(base).code not in add_ons
+    assert _first(f"{base} each additional level").code in add_ons
+    assert _descriptor(_first("initial hospital care").code).lower().startswith("1st hosp")
+    assert _descriptor(_first("subsequent hospital care").code).lower().startswith("sbsq hosp")
+    assert _descriptor(_first("CABG x3").code).lower().endswith("three")
+    assert _descriptor(_first("CABG x1").code).lower().endswith("single")
+
+
+def test_procedure_words_ask_for_procedures_and_condition_words_for_diagnoses(
+    full_load: list[Outcome],
+) -> None:
+    for query in ("knee replacement surgery", "hernia repair", "hip fracture surgery"):
+        assert _first(query).system == "CPT", query
+    for query in ("knee pain", "history of colon polyps", "hip fracture"):
+        assert _first(query).system == "ICD-10-CM", query
+
+
+def test_open_and_laparoscopic_get_one_family_each(full_load: list[Outcome]) -> None:
+    top = [r.code for r in search("open + laparoscopic appendectomy", date(2026, 1, 15)).results]
+    descriptors = {_descriptor(code).lower() for code in top[:2]}
+    assert "appendectomy" in descriptors
+    assert any(d.startswith("lap") and "appendectomy" in d for d in descriptors)

@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from django.db import connection
@@ -147,6 +148,16 @@ PROCEDURE_WORDS = frozenset(
         "mammogram",
         "colonoscopy",
         "egd",
+        "shot",
+        "shots",
+        "placement",
+        "place",
+        "treatment",
+        "care",
+        "management",
+        "service",
+        "supply",
+        "supplies",
     ]
 )
 _PROCEDURE_ENDINGS = (
@@ -202,6 +213,20 @@ DIAGNOSIS_WORDS = frozenset(
         "pneumonia",
         "asthma",
         "abscess",
+        "broken",
+        "fractured",
+        "sore",
+        "ache",
+        "aches",
+        "swelling",
+        "swollen",
+        "rash",
+        "cough",
+        "bleeding",
+        "lump",
+        "tumor",
+        "allergic",
+        "encounter",
     ]
 )
 _DIAGNOSIS_ENDINGS = ("itis", "osis", "algia", "emia", "opathy", "oma")
@@ -215,6 +240,28 @@ _COUNTS = {
     "x5": ("five",),
     "x6": ("six",),
 }
+#: What a synonym's code pointer adds when the query has more words than the synonym: a lean
+#: among codes that match the words as well, never more than a better match.
+POINTER_LEAN = 0.3
+#: ... and what it adds when the code has every other word of the query too.
+POINTER_FULL = 1.5
+#: What an add-on code ("each additional level") loses to its primary on a query that does
+#: not ask for the add-on.
+ADD_ON_PENALTY = 0.6
+#: What a code found by a Tabular inclusion term scores below one found by its title.
+INCLUSION_DISCOUNT = 1.0
+#: What a CPT anesthesia code loses when the query does not speak of anesthesia.
+ANESTHESIA_PENALTY = 1.0
+#: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
+HEAD_BONUS = 0.4
+#: What a CPT or HCPCS code loses per word marking it a variant the query did not ask for.
+MARKED_PENALTY = 0.2
+_HEAD_END = re.compile(r"\s(?:for|of|with|w|per|and|or|to)\s")
+_MARKED_WORDS = frozenset(
+    {"limited", "partial", "subsequent", "follow", "repeat", "revision", "unlisted", "only"}
+)
+_CONTRAST_WORDS = frozenset({"contrast", "dye"})
+_ICD_MARKED_WORDS = frozenset({"with", "recurrent", "remission", "complicated"})
 _PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
 #: CPT Category II codes and HCPCS quality-measure codes.
 _MEASURE_CODE = re.compile(r"^(\d{4}F|G[89]\d{3}|M1\d{3})$")
@@ -224,6 +271,40 @@ _MEASURE_WORDS = frozenset(
 _LATER_ENCOUNTER = re.compile(r"subsequent encounter|sequela", re.IGNORECASE)
 _ENCOUNTER_WORDS = frozenset({"subsequent", "sequela", "sequelae", "later", "healing", "nonunion"})
 _SPLIT = re.compile(r"\s+(?:[&+]|and|or|plus|vs)\s+", re.IGNORECASE)
+#: Shorthand that folding would turn into letters without meaning ("w/o" is not "w" "o").
+_SHORTHAND = (
+    (re.compile(r"(?<![a-z0-9])w\s*/\s*o(?![a-z0-9])", re.IGNORECASE), " without "),
+    (re.compile(r"(?<![a-z0-9])w\s*/(?=\s*[a-z])", re.IGNORECASE), " with "),
+    (re.compile(r"(?<=\s)&(?=\s)"), " and "),
+)
+#: Words that say what kind of code is wanted but that descriptors do not use for it.
+_INTENT_ONLY = frozenset({"surgery", "procedure", "operation", "operative"})
+#: Words that make a query naming a procedure and a condition ask for the condition.
+_STATUS_WORDS = frozenset(
+    {"history", "status", "after", "complication", "complications", "following", "pain"}
+    | {"encounter", "personal", "family", "presence", "absence", "postprocedural", "due"}
+)
+#: Words that pick one member of a family (see _weight).
+_STEERING_WORDS = frozenset(
+    {"initial", "subsequent", "first", "bilateral", "unilateral", "each", "additional"}
+    | {"complete", "limited", "new", "established"}
+)
+#: CPT anesthesia codes ("anesthesia for hernia repair"), wanted only when the query says so.
+_ANESTHESIA_CODE = re.compile(r"^0[01]\d{3}$")
+_ANESTHESIA_WORDS = frozenset({"anesthesia", "anesthetic", "anesthesiology", "anes", "mac"})
+#: "without and with (contrast)" is one thing asked for: the code that has both, not the
+#: code "without" alone. As typed, then the phrases that satisfy it in a descriptor or term.
+_BOTH_TYPED = {
+    ("without", "and", "with"),
+    ("with", "and", "without"),
+    ("wo", "and", "w"),
+    ("w", "and", "wo"),
+    ("before", "and", "after"),
+}
+_BOTH_PHRASES = [["without", "and", "with"], ["with", "and", "without"], ["without", "with"]]
+_BOTH_PHRASES += [["without", "followed"], ["before", "and", "after"]]
+_BOTH_LABEL = "without and with"
+_PROTECT_BOTH = re.compile(r"\b(with(?:out)?)\s+(?:and|&)\s+(with(?:out)?)\b", re.IGNORECASE)
 
 #: Words of ICD-10's default (unspecified) codes, which say no more than the bare condition.
 _DEFAULT_WORDS = frozenset({"unspecified", "specified", "not", "site", "organism", "nos"})
@@ -254,6 +335,8 @@ class Result:
     matched: list[str] = field(default_factory=list)
     #: The text the words were matched against (title, spelled-out descriptor, index terms).
     text: str = field(default="", repr=False)
+    #: The share of the query's concepts found anywhere in ``text`` (1.0: all of them).
+    covers: float = field(default=0.0, repr=False)
 
     @property
     def display_code(self) -> str:
@@ -304,6 +387,9 @@ class Concept:
     #: The word is complete as typed (a word of the index), so a whole-word match beats a
     #: longer word it begins ("tee" is TEE before "teeth").
     whole: bool = False
+    #: Phrases the full-text engine selects candidates by, when not ``phrases`` themselves
+    #: ("without and with" selects on "without"; scoring wants both words).
+    select: list[list[str]] | None = None
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -355,7 +441,7 @@ def search(
     if not release_ids:
         answer.message = "No code sets are loaded: load CMS files with `medcode data load`."
         return answer
-    folded = _fold(text)
+    folded = _fold(_spell_out(text))
     scored: dict[tuple[str, str], Result] = {}
 
     def keep(result: Result) -> None:
@@ -380,18 +466,33 @@ def search(
     concepts = _concepts(folded, vocabulary_key, answer.corrections) if wants_words else []
     add_ons = _add_on_codes(snapshot.in_force("ncci_aoc")) if concepts else frozenset()
     if concepts:
-        for result in _word_results(concepts, release_ids, as_of, _intent(folded), add_ons):
+        found = _word_results(
+            concepts,
+            release_ids,
+            as_of,
+            _intent(folded),
+            add_ons,
+            _with_state(folded),
+            covers=bool(_parts(_spell_out(text))),
+        )
+        for result in found:
             keep(result)
-    parts = _parts(text) if concepts else []
+    parts = _parts(_spell_out(text)) if concepts else []
+    # Codes that have everything the whole query asks for come before the parts' families:
+    # "CT abdomen and pelvis" is one scan (74176), not "CT abdomen" (74150) and a pelvis.
+    whole = [r.score for r in scored.values() if r.covers >= 0.999]
+    ceiling = max(whole) - 0.05 if whole and parts else math.inf
     for part in parts:
         # "hip and knee replacement": each thing asked for gets its own family, taken in turns
         # (the best of each, then the second of each...).
         part_concepts = _concepts(_fold(part), vocabulary_key, answer.corrections)
         if part_concepts:
-            found = _word_results(part_concepts, release_ids, as_of, _intent(part), add_ons)
+            found = _word_results(
+                part_concepts, release_ids, as_of, _intent(part), add_ons, _with_state(part)
+            )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
-                result.score -= 0.3 * rank
+                result.score = min(result.score, ceiling) - 0.3 * rank
                 keep(result)
     ranked = sorted(scored.values(), key=lambda r: (-r.score, len(r.code), r.code))
     answer.results = ranked[:limit]
@@ -422,6 +523,10 @@ def _intent(text: str) -> str | None:
     tokens = words(text)
     procedure = any(w in PROCEDURE_WORDS or w.endswith(_PROCEDURE_ENDINGS) for w in tokens)
     diagnosis = any(w in DIAGNOSIS_WORDS or w.endswith(_DIAGNOSIS_ENDINGS) for w in tokens)
+    if procedure and diagnosis:
+        # "hip fracture surgery", "cataract surgery": the condition is what the procedure
+        # treats; "history of knee replacement", "pain after surgery" are about the patient.
+        return "diagnosis" if _STATUS_WORDS.intersection(tokens) else "procedure"
     if procedure and not diagnosis:
         return "procedure"
     if diagnosis and not procedure:
@@ -435,7 +540,9 @@ def _parts(text: str) -> list[str]:
     A short part borrows the last part's tail: "hip and knee replacement" asks for a hip
     replacement and a knee replacement.
     """
-    pieces = [p for p in _SPLIT.split(text) if words(p)]
+    # "without and with contrast" is one thing, whatever the "and" between its words.
+    text = _PROTECT_BOTH.sub(r"\1_\2", text)
+    pieces = [p.replace("_", " ") for p in _SPLIT.split(text) if words(p)]
     if any(all(len(w) < 3 for w in words(p)) for p in pieces):
         # "D and C", "T & A": letters of an abbreviation, not several things.
         return []
@@ -470,6 +577,13 @@ def _nothing_found(text: str, folded: str, system: str | None, billable_only: bo
     if billable_only:
         where += " that are billable"
     return f"No codes match {text[:60]!r}{where}."
+
+
+def _spell_out(text: str) -> str:
+    """The query with shorthand written out ("w/o contrast" -> "without contrast")."""
+    for pattern, replacement in _SHORTHAND:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _fold(text: str) -> str:
@@ -535,6 +649,12 @@ def _concepts(
     concepts: list[Concept] = []
     i = 0
     while i < len(tokens):
+        if tuple(tokens[i : i + 3]) in _BOTH_TYPED:
+            concepts.append(
+                Concept(_BOTH_LABEL, [list(p) for p in _BOTH_PHRASES], select=[["without"]])
+            )
+            i += 3
+            continue
         match: Synonym | None = None
         width = 0
         for n in range(min(5, len(tokens) - i), 0, -1):
@@ -545,7 +665,8 @@ def _concepts(
         if match is not None:
             # The typed term stays an alternative: our CPT index terms use the abbreviations
             # people type ("CABG x3", "TFESI").
-            phrases = [words(p) for p in match.expand] + [tokens[i : i + width]]
+            # The entry's other terms name the same thing ("revision total knee" for TKA).
+            phrases = [words(p) for p in (*match.expand, *match.also)] + [tokens[i : i + width]]
             codes = match.codes if synonym_codes.get() else ()
             concepts.append(Concept(" ".join(tokens[i : i + width]), phrases, codes=codes))
             i += width
@@ -554,6 +675,10 @@ def _concepts(
         last = i == len(tokens) - 1
         i += 1
         if word in STOPWORDS and len(tokens) > 1:
+            continue
+        if word in _INTENT_ONLY and any(t not in STOPWORDS | _INTENT_ONLY for t in tokens):
+            # "knee replacement surgery": the word says a procedure is wanted (see _intent);
+            # CMS does not write it ("knee arthroscopy/surgery" is not what was asked).
             continue
         if word in _COUNTS:
             # "x3" (three grafts, three levels) is written out in descriptors and index terms.
@@ -577,7 +702,14 @@ def _concepts(
             fixed = vocab.correct(word)
             if fixed:
                 corrections[word] = fixed
-                concepts.append(Concept(word, [[fixed]], weight=_weight(vocab, fixed)))
+                if fixed in table:
+                    # A misspelled synonym ("diabetis") means what the synonym means.
+                    entry = table[fixed]
+                    phrases = [words(p) for p in (*entry.expand, *entry.also)] + [[fixed]]
+                    codes = entry.codes if synonym_codes.get() else ()
+                    concepts.append(Concept(fixed, phrases, codes=codes))
+                else:
+                    concepts.append(Concept(word, [[fixed]], weight=_weight(vocab, fixed)))
             # A word nothing resembles would only empty the results; it is left out.
     return concepts
 
@@ -586,6 +718,10 @@ def _weight(vocab: Vocabulary, word: str) -> float:
     """Rare words decide more than common ones ("dupuytren" over "contracture")."""
     if word.isdigit():
         return 0.5
+    if word in _STEERING_WORDS:
+        # "subsequent", "initial", "bilateral" pick the member of a family; that they are
+        # common words of ICD-10 titles makes them no less decisive.
+        return 1.0
     return 1.0 / math.log(3 + vocab.frequency.get(word, 0), 10) if word in vocab.frequency else 1.0
 
 
@@ -595,7 +731,10 @@ def _word_results(
     as_of: date,
     intent: str | None = None,
     add_ons: frozenset[str] = frozenset(),
+    state: str | None = None,
+    covers: bool = False,
 ) -> list[Result]:
+    """Scored candidates; ``covers`` asks for each result's share of the query (for parts)."""
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
     # rank candidates but do not choose them.
     required = [c for c in concepts if not c.label.isdigit()] or concepts
@@ -603,7 +742,8 @@ def _word_results(
     found = _full_text(release_ids, groups)
     if len(required) > 1 and not found:
         # No code has every word: accept codes that miss one (a word the user added that
-        # CMS does not write); scoring still puts codes with more of the words first.
+        # CMS does not write); scoring still puts codes with more of the words first. (Not
+        # when only a few have every word: that either-or search reads most of the index.)
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
         found = _full_text(release_ids, groups)
     if len(found) >= CANDIDATES and intent != "diagnosis":
@@ -614,6 +754,15 @@ def _word_results(
         found += [
             r for r in _full_text(release_ids, groups, system="CPT") if r["id"] not in have_ids
         ]
+    if len(found) >= CANDIDATES and any(c.prefix and c.whole for c in concepts):
+        # "ANA", "THR": a short word typed whole is also the start of thousands of words
+        # (anal, three...), which crowd out the codes that have the word itself.
+        exact = [
+            Concept(c.label, c.phrases, weight=c.weight, select=c.select) if c.prefix else c
+            for c in required
+        ]
+        have_ids = {r["id"] for r in found}
+        found += [r for r in _full_text(release_ids, [exact]) if r["id"] not in have_ids]
     targets = {c for concept in concepts for c in concept.codes}
     if targets:
         have = {r["code"] for r in found}
@@ -651,21 +800,76 @@ def _word_results(
     asks_encounter = bool(asked & _ENCOUNTER_WORDS)
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
-        if r["system"] == "CPT" and CPT_TERMS_SEPARATOR in (r["terms"] or ""):
+        # Each text that names the code, scored as a title: (text, other words, the words
+        # counted for length, what it scores below the title).
+        texts: list[tuple[str, str, str | None, float]]
+        cpt = r["system"] == "CPT" and CPT_TERMS_SEPARATOR in (r["terms"] or "")
+        if cpt:
             # The title abbreviates; score its spelled-out words, then each of our index terms.
             expanded, _, ours = r["terms"].partition(CPT_TERMS_SEPARATOR)
-            score = _score(concepts, f"{expanded} {r['title']}", ours, r["code"], length=expanded)
-            for term in ours.split(";"):
-                if term.strip():
-                    score = max(score, _score(concepts, term, "", r["code"]))
+            texts = [(f"{expanded} {r['title']}", ours, expanded, 0.0)]
+            texts += [(t, "", None, 0.0) for t in ours.split(";") if t.strip()]
+        else:
+            texts = [(r["title"], r["terms"], None, 0.0)]
+            # A Tabular inclusion term names the code too ("sore throat" at J02.9), a little
+            # below the title; parenthesized words are optional.
+            texts += [
+                (t, "", _PARENTHESES.sub(" ", t), INCLUSION_DISCOUNT)
+                for t in (extra_terms.get(key) or "").split(";")
+                if t.strip()
+            ]
+        score = -math.inf
+        agreeing = []
+        for title, terms, length, discount in texts:
+            against = _contradicts(state, length or title)
+            score = max(
+                score,
+                _score(concepts, title, terms, r["code"], length=length) - discount - against,
+            )
+            if not against:
+                # (A CPT code's index terms are each a text of their own.)
+                agreeing.append(title if cpt else f"{title} {terms}")
+        # The share of the query the code has, in texts that do not contradict it (needed to
+        # rank a pointed-at code and the parts of a query naming several things).
+        share = (
+            _covers(concepts, " ".join(agreeing), r["code"])
+            if covers or r["code"] in normalized_targets
+            else 0.0
+        )
+        if cpt:
             if "diagnostic" in words(text) and "diagnostic" not in asked:
                 # A bare procedure name ("colonoscopy") heads its family at the diagnostic code.
                 score += 0.1
             if not asks_add_on and (r["code"] in add_ons or " additional" in expanded):
                 # An add-on code ("each additional level") goes with its primary, which comes first.
-                score -= 0.6
-        else:
-            score = _score(concepts, r["title"], r["terms"], r["code"])
+                score -= ADD_ON_PENALTY
+        elif r["system"] == "HCPCS" and _heads(concepts, r["title"]):
+            # HCPCS names the item first ("Walker, rigid..."); an accessory names it later
+            # ("Seat attachment, walker").
+            score += HEAD_BONUS
+        if r["system"] in ("CPT", "HCPCS"):
+            # The plain member of a family comes before its marked variants (limited, partial,
+            # follow-up, repeat, revision, unlisted) unless the query asks for one.
+            # CMS's words mark the variant (our index terms say "only" to tell siblings apart).
+            descriptor = set(words(texts[0][0]))
+            marked = (_MARKED_WORDS & descriptor) - asked
+            if state is None and descriptor & _CONTRAST_WORDS and "with" in descriptor:
+                # A study "with" contrast (or without and with) is a variant of the plain one
+                # when the query does not say.
+                marked = marked | {"with"}
+            score -= min(MARKED_PENALTY * len(marked), 2 * MARKED_PENALTY)
+        elif r["system"] == "ICD-10-CM" and state is None:
+            # A condition "with" a complication, recurrent or in remission is a variant of
+            # the bare condition the query names.
+            marked = (_ICD_MARKED_WORDS & set(words(r["title"]))) - asked
+            score -= min(MARKED_PENALTY * len(marked), 2 * MARKED_PENALTY)
+        if (
+            r["system"] == "CPT"
+            and _ANESTHESIA_CODE.match(r["code"])
+            and not asked & _ANESTHESIA_WORDS
+        ):
+            # An anesthesia code repeats the procedure's name; the procedure is what was asked.
+            score -= ANESTHESIA_PENALTY
         if _MEASURE_CODE.match(r["code"]) and not asks_measure:
             # Quality-reporting codes (CPT Category II, HCPCS G8/G9/M1 measures) repeat the
             # words of the procedures and conditions they report on; they are rarely the answer.
@@ -690,16 +894,77 @@ def _word_results(
             # The Tabular lists what was asked for as included at this code ("hypertension" at I10).
             score += 0.6
         if r["code"] in normalized_targets:
-            # A pointer decides a bare abbreviation ("EKG"); with more words it only leans.
-            score += 3.0 if len(concepts) == 1 else 1.5
+            # A pointer decides a bare abbreviation ("EKG"); with more words it leans, and
+            # strongly only when the code also has the other words ("TKA revision" is not 27447).
+            if len(concepts) == 1:
+                score += 3.0
+            else:
+                score += POINTER_FULL if share >= 0.999 else POINTER_LEAN
         elif any(r["code"].startswith(t) for t in normalized_targets if len(t) <= 4):
             score += 1.0
         if r["billable"]:
             score += 0.5
         result = _result(r, as_of, score)
         result.text = text
+        result.covers = share
         results.append(result)
     return results
+
+
+def _heads(concepts: list[Concept], title: str) -> bool:
+    """Whether ``title`` names, as its item, what the query's last word names: HCPCS writes
+    the item first, up to the first comma or "for", "of", "with" ("Walker, rigid";
+    "Infusion set for external insulin pump" is a set, not a pump)."""
+    named = [c for c in concepts if not c.label.isdigit()]
+    if not named:
+        return False
+    head = _HEAD_END.split(re.split(r"[,;]", title, maxsplit=1)[0].lower(), 1)[0]
+    head_words = words(head)
+    if not head_words:
+        return False
+    item = stem(head_words[-1])
+    return any(stem(p[-1]) == item for p in named[-1].phrases)
+
+
+def _with_state(text: str) -> str | None:
+    """What the query says of "with"/"without" (contrast, mesh, biopsy...): "both", "without",
+    "with", or None when it says neither."""
+    tokens = words(text)
+    for i in range(len(tokens) - 2):
+        if tuple(tokens[i : i + 3]) in _BOTH_TYPED:
+            return "both"
+    without = "without" in tokens or "wo" in tokens
+    if without and "with" in tokens:
+        return None  # "without mastoidectomy with ossicular reconstruction": each has its own
+    if without:
+        return "without"
+    return "with" if "with" in tokens else None
+
+
+def _contradicts(state: str | None, text: str) -> float:
+    """A penalty when ``text`` says the opposite of the query's "with" or "without": a query
+    "without contrast" does not want the code done without and with it, nor "with" a code
+    done without."""
+    if state is None or state == "both":
+        return 0.0  # "both" is a concept of its own, found or not
+    tokens = set(words(text))
+    without = bool(tokens & {"without", "wo", "noncontrast"})
+    both = without and bool(tokens & {"with", "followed", "after"})
+    if state == "without" and both:
+        return 0.5
+    if state == "with" and without:
+        return 0.5
+    return 0.0
+
+
+def _covers(concepts: list[Concept], text: str, code: str) -> float:
+    """The share of ``concepts`` that ``text`` has (a synonym's pointer counts as having it)."""
+    text_words = words(text)
+    text_stems = {stem(w) for w in text_words}
+    found = sum(
+        1 for c in concepts if code in c.codes or _contains(c, text_words, text_stems) >= 0.9
+    )
+    return found / len(concepts) if concepts else 0.0
 
 
 def _full_text(
@@ -739,7 +1004,7 @@ def _full_text(
 def _fts_concept(concept: Concept) -> str:
     # Words are [a-z0-9]+ only (see _fold), so quoting them cannot inject FTS5 syntax.
     parts = []
-    for phrase in concept.phrases:
+    for phrase in concept.select or concept.phrases:
         quoted = '"' + " ".join(phrase) + '"'
         parts.append(quoted + ("*" if concept.prefix else ""))
     return "(" + " OR ".join(parts) + ")"
@@ -747,7 +1012,7 @@ def _fts_concept(concept: Concept) -> str:
 
 def _ts_concept(concept: Concept) -> str:
     parts = []
-    for phrase in concept.phrases:
+    for phrase in concept.select or concept.phrases:
         terms = list(phrase)
         if concept.prefix:
             terms[-1] += ":*"
@@ -779,6 +1044,16 @@ def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> 
             if all(s in text_stems for s in stems):
                 return 1.0
     return partial
+
+
+def _is_default(title_words: list[str]) -> bool:
+    """Whether a title is a default code's: unspecified, NOS, "not specified" (not "other
+    specified", which is a code of its own)."""
+    if {"unspecified", "nos", "uncomplicated"}.intersection(title_words):
+        return True
+    if any(pair == ("without", "complications") for pair in pairwise(title_words)):
+        return True
+    return any(pair == ("not", "specified") for pair in pairwise(title_words))
 
 
 def _score(
@@ -813,7 +1088,7 @@ def _score(
     content = [w for w in length_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
     extra = max(0, len(content) - matched_words)
     score = 10.0 * coverage - min(0.08 * extra, 1.5)
-    if default_bonus and coverage >= 0.999 and _DEFAULT_WORDS.intersection(title_words):
+    if default_bonus and coverage >= 0.999 and _is_default(title_words):
         # A bare condition ("pneumonia") is coded to its unspecified code, as the Index does.
         score += 0.3
     return score
@@ -852,8 +1127,39 @@ class Vocabulary:
         for candidate in candidates:
             distance = _distance(word, candidate)
             if distance <= limit:
-                scored.append((distance, -self.frequency[candidate], candidate))
-        return min(scored)[2] if scored else None
+                scored.append(
+                    (distance, _consonants(word, candidate), -self.frequency[candidate], candidate)
+                )
+        if not scored and limit == 2:
+            # Two substitutions ("hypertenshun") leave no delete in common: compare with the
+            # words of the same first two letters and about the same length.
+            at = bisect_left(self.sorted, word[:2])
+            while at < len(self.sorted) and self.sorted[at].startswith(word[:2]):
+                candidate = self.sorted[at]
+                at += 1
+                if abs(len(candidate) - len(word)) <= 2:
+                    distance = _distance(word, candidate)
+                    if distance <= limit:
+                        scored.append(
+                            (
+                                distance,
+                                _consonants(word, candidate),
+                                -self.frequency[candidate],
+                                candidate,
+                            )
+                        )
+        return min(scored)[-1] if scored else None
+
+
+def _consonants(typed: str, word: str) -> int:
+    """Consonants changed between two words of one length: people misspell vowels more than
+    consonants ("diabetis" is diabetes, not diabetic)."""
+    if len(typed) != len(word):
+        return 0
+    return sum(1 for a, b in zip(typed, word, strict=True) if a != b and not {a, b} <= _VOWELS)
+
+
+_VOWELS = frozenset("aeiouy")
 
 
 def _deletes(word: str) -> set[str]:

@@ -101,7 +101,20 @@ def reindex_all() -> IndexStats:
         if release.dataset in INDEXED_DATASETS:
             stats.releases += 1
             stats.entries += added
+    optimize()
     return stats
+
+
+def optimize() -> None:
+    """Merge SQLite's full-text index into one segment (a few seconds).
+
+    Rewriting every row leaves FTS5 with many segments and the deleted rows' tombstones, which
+    every query then reads: search p95 over the relevance suite went from about 6 ms to 27 ms
+    after two reindexes and back to 6 ms after this. PostgreSQL's GIN index is merged on load.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
 
 
 #: Separates a CPT entry's spelled-out descriptor from our index terms in its ``terms`` column.

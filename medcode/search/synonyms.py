@@ -26,6 +26,8 @@ class Synonym:
     term: str  # lower-case words separated by one space
     expand: tuple[str, ...]
     codes: tuple[str, ...]
+    #: The entry's other terms: names of the same thing, which index terms may use too.
+    also: tuple[str, ...] = ()
 
 
 def _key(text: str) -> str:
@@ -49,12 +51,15 @@ def load(path: Path = SYNONYMS_FILE) -> dict[str, Synonym]:
             raise SynonymError(f"{where}: 'codes' must list codes")
         if not means and not codes:
             raise SynonymError(f"{where}: needs 'means', 'codes' or both")
-        for term in terms:
-            key = _key(term)
+        keys = [_key(t) for t in terms]
+        for term, key in zip(terms, keys, strict=True):
             if key in table:
                 raise SynonymError(f"{where}: {term!r} is already an entry")
             table[key] = Synonym(
-                key, tuple(_key(m) for m in means), tuple(c.replace(".", "").upper() for c in codes)
+                key,
+                tuple(_key(m) for m in means),
+                tuple(c.replace(".", "").upper() for c in codes),
+                tuple(k for k in keys if k != key),
             )
     return table
 

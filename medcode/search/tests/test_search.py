@@ -202,3 +202,46 @@ def test_control_characters_in_a_query_are_spaces_not_a_database_error() -> None
     assert check_query("knee\x00pain\tleft")[0] == "knee pain left"
     with pytest.raises(SearchError, match="empty query"):
         check_query("\x00\x01 ")
+
+
+def test_with_and_without_are_read_as_the_query_means_them() -> None:
+    assert engine._with_state(engine._spell_out("MRI brain w/o & w/ contrast")) == "both"
+    assert engine._with_state("CT head with and without contrast") == "both"
+    assert engine._with_state(engine._spell_out("CT head w/o contrast")) == "without"
+    assert engine._with_state("colonoscopy with biopsy") == "with"
+    # Each "with" and "without" qualifies its own word here: no preference either way.
+    assert engine._with_state("tympanoplasty without mastoidectomy with graft") is None
+    # A text that says the opposite loses; one that agrees, or a query that says neither, not.
+    assert engine._contradicts("without", "mri without and with contrast") > 0
+    assert engine._contradicts("with", "colonoscopy without biopsy") > 0
+    assert engine._contradicts("with", "colonoscopy with biopsy") == 0
+    assert engine._contradicts(None, "colonoscopy without biopsy") == 0
+
+
+def test_and_inside_without_and_with_does_not_split_the_query() -> None:
+    assert engine._parts("MRI lumbar spine without and with contrast") == []
+    assert engine._parts("hip and knee replacement") == ["hip replacement", "knee replacement"]
+
+
+def test_a_word_two_letters_off_is_corrected_and_vowels_are_the_likelier_slip() -> None:
+    vocab = engine.Vocabulary({"hypertension": 50, "diabetes": 10, "diabetic": 40})
+    assert vocab.correct("hypertenshun") == "hypertension"
+    # Both are one letter away and "diabetic" is commoner; a vowel typed wrong is likelier.
+    assert vocab.correct("diabetis") == "diabetes"
+
+
+def test_procedure_and_condition_words_decide_what_kind_of_code_is_wanted() -> None:
+    assert engine._intent("hernia repair") == "procedure"
+    assert engine._intent("knee pain") == "diagnosis"
+    assert engine._intent("hip fracture surgery") == "procedure"
+    assert engine._intent("history of knee surgery") == "diagnosis"
+    assert engine._intent("knee") is None
+
+
+def test_a_hcpcs_title_names_its_item_before_the_first_comma() -> None:
+    concepts = [engine.Concept("walker", [["walker"]])]
+    assert engine._heads(concepts, "Walker, rigid (pickup), adjustable or fixed height")
+    assert not engine._heads(concepts, "Seat attachment, walker")
+    pump = [engine.Concept("insulin", [["insulin"]]), engine.Concept("pump", [["pump"]])]
+    assert engine._heads(pump, "External ambulatory infusion pump, insulin")
+    assert not engine._heads(pump, "Infusion set for external insulin pump, nonneedle cannula")
