@@ -24,6 +24,8 @@ class Hooks:
     dropping: ReleaseHook | None = None
     #: Tables the hooks write, for PostgreSQL's ANALYZE after a load.
     tables: Callable[[], list[str]] | None = None
+    #: Run once after a batch of loads has committed (search merges its full-text index).
+    settled: Callable[[], object] | None = None
 
 
 _registered: dict[str, Hooks] = {}
@@ -35,9 +37,15 @@ def register(
     loaded: ReleaseHook | None = None,
     dropping: ReleaseHook | None = None,
     tables: Callable[[], list[str]] | None = None,
+    settled: Callable[[], object] | None = None,
 ) -> None:
     """Register (or replace) ``app``'s hooks; called from its ``AppConfig.ready()``."""
-    _registered[app] = Hooks(app, loaded, dropping, tables)
+    _registered[app] = Hooks(app, loaded, dropping, tables, settled)
+
+
+def unregister(app: str) -> None:
+    """Forget ``app``'s hooks (tests that register their own)."""
+    _registered.pop(app, None)
 
 
 def loaded(release: Release) -> None:
@@ -52,6 +60,13 @@ def dropping(release: Release) -> None:
     for hooks in _registered.values():
         if hooks.dropping is not None:
             hooks.dropping(release)
+
+
+def settled() -> None:
+    """Run every app's after-the-batch hook, once the loads of one command have committed."""
+    for hooks in _registered.values():
+        if hooks.settled is not None:
+            hooks.settled()
 
 
 def derived_tables() -> list[str]:

@@ -135,6 +135,8 @@ def load_paths(
             if outcome.status == "loaded":
                 changed.update(model._meta.db_table for model in found.models)
     _analyze(changed)
+    if changed:
+        hooks.settled()
     return outcomes
 
 

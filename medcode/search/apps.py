@@ -17,4 +17,6 @@ class SearchConfig(AppConfig):
             loaded=index.index_release,
             dropping=index.drop_release,
             tables=lambda: [m._meta.db_table for m in (SearchEntry, SearchWord)],
+            # One merge of SQLite's full-text index after a load, not after every release.
+            settled=index.optimize,
         )
