@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
@@ -27,6 +28,7 @@ from medcode.codes import facts as hcpcs_facts
 from medcode.codes import fragments
 from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems, lookup
 from medcode.codes.modifiers import main_fee_row
+from medcode.codes.schemas import CodeAnswer
 from medcode.content import description_for
 from medcode.content.index_terms import also_known_as
 from medcode.content.modifier_guidance import guidance
@@ -41,6 +43,7 @@ from medcode.guides.modifiers import cpt_modifiers
 from medcode.releases.budget import BudgetExceeded, time_budget
 from medcode.releases.dates import BadDate, as_of_param
 from medcode.releases.store import Snapshot
+from medcode.web.answers import check_answer
 
 _PREFIX = re.compile(r"^[A-Z0-9]{0,5}$")
 _SETTINGS = {"practitioner": "Practitioner", "outpatient_hospital": "Outpatient hospital"}
@@ -139,6 +142,9 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         return _problem(request, 400, "Not a code", str(exc))
     except CodeNotFound as exc:
         return _problem(request, 404, "Code not found", str(exc))
+    if getattr(settings, "MEDCODE_CHECK_ANSWERS", False):
+        # The page reads the API's answer; its declared shape (CodeAnswer) is enforced in tests.
+        check_answer(CodeAnswer, info)
     if info["other_systems"] and system is None:
         return _choose(request, stored, as_of, info)
     context: dict[str, Any] = {
