@@ -95,6 +95,9 @@ def expand_descriptor(text: str, table: Lexicon | None = None) -> str:
     """
     table = table or lexicon()
     lowered = f" {text.lower()} "
+    # A phrase must start a word but need not end one: CMS glues shorthand to the next word
+    # ("1stphy", "w/ocopd", "sep2"). Where that misreads a longer word ("w/optic"), the
+    # lexicon lists the longer form, and the longest phrase is tried first.
     for shorthand in sorted(table.phrases, key=len, reverse=True):
         if shorthand in lowered:
             lowered = re.sub(
