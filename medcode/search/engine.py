@@ -798,6 +798,7 @@ def _word_results(
     asks_add_on = bool(asked & _ADD_ON_WORDS)
     asks_measure = bool(asked & _MEASURE_WORDS)
     asks_encounter = bool(asked & _ENCOUNTER_WORDS)
+    asked_stems = _asked_stems(concepts)
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
         # Each text that names the code, scored as a title: (text, other words, the words
@@ -824,7 +825,9 @@ def _word_results(
             against = _contradicts(state, length or title)
             score = max(
                 score,
-                _score(concepts, title, terms, r["code"], length=length) - discount - against,
+                _score(concepts, title, terms, r["code"], length=length, asked=asked_stems)
+                - discount
+                - against,
             )
             if not against:
                 # (A CPT code's index terms are each a text of their own.)
@@ -888,7 +891,10 @@ def _word_results(
         inclusion = extra_terms.get(key)
         if inclusion and any(
             # Parenthesized words are nonessential modifiers; no other word may remain.
-            _score(concepts, _PARENTHESES.sub(" ", term), "", default_bonus=False) >= 10.0
+            _score(
+                concepts, _PARENTHESES.sub(" ", term), "", default_bonus=False, asked=asked_stems
+            )
+            >= 10.0
             for term in inclusion.split(";")
         ):
             # The Tabular lists what was asked for as included at this code ("hypertension" at I10).
@@ -1046,6 +1052,13 @@ def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> 
     return partial
 
 
+def _asked_stems(concepts: list[Concept]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The stems of every word the query's concepts accept, and the words typed halfway."""
+    stems = frozenset(stem(w) for c in concepts for p in c.phrases for w in p)
+    prefixes = tuple(p[-1] for c in concepts if c.prefix for p in c.phrases if p)
+    return stems, prefixes
+
+
 def _is_default(title_words: list[str]) -> bool:
     """Whether a title is a default code's: unspecified, NOS, "not specified" (not "other
     specified", which is a code of its own)."""
@@ -1064,6 +1077,7 @@ def _score(
     *,
     default_bonus: bool = True,
     length: str | None = None,
+    asked: tuple[frozenset[str], tuple[str, ...]] | None = None,
 ) -> float:
     """Out of about 10: concepts found in ``title`` (``terms`` count less), less a little per
     title word not asked for (counted in ``length`` when given: a spelled-out title)."""
@@ -1074,11 +1088,13 @@ def _score(
     length_words = words(length) if length is not None else title_words
     covered = 0.0
     matched_words = 0
+    vouched = False
     for concept in concepts:
         if code and code in concept.codes:
             # A synonym that names this code vouches for it, however CMS abbreviates the title.
             covered += concept.weight
             matched_words += len(length_words)
+            vouched = True
         elif found := _contains(concept, title_words, title_stems):
             covered += found * concept.weight
             matched_words += max(len(p) for p in concept.phrases)
@@ -1086,7 +1102,20 @@ def _score(
             covered += 0.7 * found * concept.weight
     coverage = covered / sum(c.weight for c in concepts)
     content = [w for w in length_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
-    extra = max(0, len(content) - matched_words)
+    if vouched:
+        extra = 0  # a synonym's pointer vouches for the whole text
+    else:
+        # Each word of the text the query did not ask for counts, one by one: a phrase
+        # alternative's length says nothing of the text ("subclavian subclavian bypass" is
+        # not "carotid subclavian bypass"), nor does a word asked twice.
+        stems, prefixes = asked if asked is not None else _asked_stems(concepts)
+        extra = sum(
+            1
+            for w in content
+            if w not in _INTENT_ONLY
+            and stem(w) not in stems
+            and not any(w.startswith(p) for p in prefixes)
+        )
     score = 10.0 * coverage - min(0.08 * extra, 1.5)
     if default_bonus and coverage >= 0.999 and _is_default(title_words):
         # A bare condition ("pneumonia") is coded to its unspecified code, as the Index does.
