@@ -254,6 +254,10 @@ INCLUSION_DISCOUNT = 1.0
 ANESTHESIA_PENALTY = 1.0
 #: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
 HEAD_BONUS = 0.4
+#: What a text loses when it denies a word the query asks for ("not prescribed").
+NEGATION_PENALTY = 0.5
+#: What a text loses when it joins two of the query's words the other way ("or" for "and").
+CONJUNCTION_PENALTY = 0.3
 #: What a CPT or HCPCS code loses per word marking it a variant the query did not ask for.
 MARKED_PENALTY = 0.2
 _HEAD_END = re.compile(r"\s(?:for|of|with|w|per|and|or|to)\s")
@@ -474,6 +478,7 @@ def search(
             add_ons,
             _with_state(folded),
             covers=bool(_parts(_spell_out(text))),
+            joined=_joined(folded),
         )
         for result in found:
             keep(result)
@@ -488,7 +493,13 @@ def search(
         part_concepts = _concepts(_fold(part), vocabulary_key, answer.corrections)
         if part_concepts:
             found = _word_results(
-                part_concepts, release_ids, as_of, _intent(part), add_ons, _with_state(part)
+                part_concepts,
+                release_ids,
+                as_of,
+                _intent(part),
+                add_ons,
+                _with_state(part),
+                joined=_joined(part),
             )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
@@ -733,6 +744,7 @@ def _word_results(
     add_ons: frozenset[str] = frozenset(),
     state: str | None = None,
     covers: bool = False,
+    joined: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> list[Result]:
     """Scored candidates; ``covers`` asks for each result's share of the query (for parts)."""
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
@@ -822,13 +834,13 @@ def _word_results(
         score = -math.inf
         agreeing = []
         for title, terms, length, discount in texts:
-            against = _contradicts(state, length or title)
-            score = max(
-                score,
-                _score(concepts, title, terms, r["code"], length=length, asked=asked_stems)
-                - discount
-                - against,
+            against = (
+                _contradicts(state, length or title)
+                + _negates(length or title, asked_stems[0], asked)
+                + _disjoined(joined, length or title)
             )
+            this = _score(concepts, title, terms, r["code"], length=length, asked=asked_stems)
+            score = max(score, this - discount - against)
             if not against:
                 # (A CPT code's index terms are each a text of their own.)
                 agreeing.append(title if cpt else f"{title} {terms}")
@@ -932,6 +944,32 @@ def _heads(concepts: list[Concept], title: str) -> bool:
     return any(stem(p[-1]) == item for p in named[-1].phrases)
 
 
+_CONJUNCTIONS = {"and": "or", "or": "and"}
+
+
+def _joined(text: str) -> frozenset[tuple[str, str, str]]:
+    """The query's pairs of words joined by "and" or "or" (stems): "medial and lateral"."""
+    tokens = words(text)
+    return frozenset(
+        (stem(a), c, stem(b))
+        for a, c, b in zip(tokens, tokens[1:], tokens[2:], strict=False)
+        if c in _CONJUNCTIONS and len(a) > 2 and len(b) > 2
+    )
+
+
+def _disjoined(joined: frozenset[tuple[str, str, str]], text: str) -> float:
+    """A penalty when ``text`` joins the query's pair the other way: "radius and ulna" is not
+    "radius or ulna" (both bones against either one), "medial and lateral" not "medial or
+    lateral"."""
+    if not joined:
+        return 0.0
+    tokens = words(text)
+    for a, c, b in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if c in _CONJUNCTIONS and (stem(a), _CONJUNCTIONS[c], stem(b)) in joined:
+            return CONJUNCTION_PENALTY
+    return 0.0
+
+
 def _with_state(text: str) -> str | None:
     """What the query says of "with"/"without" (contrast, mesh, biopsy...): "both", "without",
     "with", or None when it says neither."""
@@ -960,6 +998,29 @@ def _contradicts(state: str | None, text: str) -> float:
         return 0.5
     if state == "with" and without:
         return 0.5
+    return 0.0
+
+
+_NEGATORS = frozenset({"not", "no", "non"})
+
+
+def _negates(text: str, stems: frozenset[str], asked: set[str]) -> float:
+    """A penalty when ``text`` denies a word the query asks for and the query does not deny
+    it: "prescribed" is not "not prescribed", "for rupture" not "not ruptured" or "other than
+    rupture"."""
+    if asked & _NEGATORS or {"other", "than"} <= asked:
+        return 0.0  # the query denies something itself: the text's denial may be what it asks
+    tokens = words(text)
+    for i, word in enumerate(tokens):
+        if word in _NEGATORS:
+            # Only the word denied: "non-emergency transport" is still a transport.
+            after = tokens[i + 1 : i + 2]
+        elif word == "other" and tokens[i + 1 : i + 2] == ["than"]:
+            after = tokens[i + 2 : i + 3]
+        else:
+            continue
+        if any(stem(w) in stems for w in after):
+            return NEGATION_PENALTY
     return 0.0
 
 
