@@ -479,6 +479,7 @@ def search(
             _with_state(folded),
             covers=bool(_parts(_spell_out(text))),
             joined=_joined(folded),
+            denied=_without_words(folded),
         )
         for result in found:
             keep(result)
@@ -500,6 +501,7 @@ def search(
                 add_ons,
                 _with_state(part),
                 joined=_joined(part),
+                denied=_without_words(part),
             )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
@@ -745,6 +747,7 @@ def _word_results(
     state: str | None = None,
     covers: bool = False,
     joined: frozenset[tuple[str, str, str]] = frozenset(),
+    denied: frozenset[str] | None = None,
 ) -> list[Result]:
     """Scored candidates; ``covers`` asks for each result's share of the query (for parts)."""
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
@@ -837,6 +840,7 @@ def _word_results(
             against = (
                 _contradicts(state, length or title)
                 + _negates(length or title, asked_stems[0], asked)
+                + _lacks(length or title, asked_stems[0], denied, state)
                 + _disjoined(joined, length or title)
             )
             this = _score(concepts, title, terms, r["code"], length=length, asked=asked_stems)
@@ -1020,6 +1024,29 @@ def _negates(text: str, stems: frozenset[str], asked: set[str]) -> float:
         else:
             continue
         if any(stem(w) in stems for w in after):
+            return NEGATION_PENALTY
+    return 0.0
+
+
+def _without_words(text: str) -> frozenset[str]:
+    """The stems of the words a query puts right after "without" (what it asks to be absent)."""
+    tokens = words(text)
+    return frozenset(stem(b) for a, b in pairwise(tokens) if a in ("without", "wo"))
+
+
+def _lacks(
+    text: str, stems: frozenset[str], denied: frozenset[str] | None, state: str | None
+) -> float:
+    """A penalty when ``text`` is "without" a word the query asks for, where the query's own
+    with/without does not already decide (it says neither, or "without" something else):
+    "cervical biopsy without colposcopy" is not "colposcopy without biopsy", "tympanoplasty
+    without mastoidectomy with ossicular reconstruction" not "... without ossicular
+    reconstruction"."""
+    if denied is None or state not in (None, "without"):
+        return 0.0
+    tokens = words(text)
+    for a, b in pairwise(tokens):
+        if a in ("without", "wo") and (sb := stem(b)) in stems and sb not in denied:
             return NEGATION_PENALTY
     return 0.0
 

@@ -286,3 +286,15 @@ def test_a_text_joining_the_query_words_the_other_way_loses() -> None:
     either = engine._joined("radius or ulna fracture")
     assert engine._disjoined(either, "radius and ulna shaft fracture") > 0
     assert engine._disjoined(frozenset(), "radius and ulna shaft fracture") == 0
+
+
+def test_a_text_without_a_word_the_query_asks_for_loses() -> None:
+    query = "cervical biopsy without colposcopy"
+    stems = frozenset(engine.stem(w) for w in query.split())
+    denied = engine._without_words(query)
+    state = engine._with_state(query)
+    assert engine._lacks("cervical colposcopy without biopsy", stems, denied, state) > 0
+    assert engine._lacks("cervical biopsy without colposcopy", stems, denied, state) == 0
+    # "with X" already decides against "without X" (see _contradicts): not counted twice.
+    biopsy = frozenset({engine.stem("colonoscopy"), engine.stem("biopsy")})
+    assert engine._lacks("colonoscopy without biopsy", biopsy, frozenset(), "with") == 0
