@@ -664,7 +664,12 @@ def _concepts(
     while i < len(tokens):
         if tuple(tokens[i : i + 3]) in _BOTH_TYPED:
             concepts.append(
-                Concept(_BOTH_LABEL, [list(p) for p in _BOTH_PHRASES], select=[["without"]])
+                Concept(
+                    _BOTH_LABEL,
+                    [list(p) for p in _BOTH_PHRASES],
+                    # Our terms also say "before and after" (contrast) without "without".
+                    select=[["without"], ["before", "and", "after"]],
+                )
             )
             i += 3
             continue
