@@ -208,6 +208,8 @@ def test_family_words_steer_to_the_member_asked_for(full_load: list[Outcome]) ->
     assert _descriptor(_first("subsequent hospital care").code).lower().startswith("sbsq hosp")
     assert _descriptor(_first("CABG x3").code).lower().endswith("three")
     assert _descriptor(_first("CABG x1").code).lower().endswith("single")
+    # "1st/sbsq" is the first or a later reduction alike, not a later-visit variant.
+    assert "1st/sbsq" in _descriptor(_first("closed reduction TMJ dislocation").code).lower()
 
 
 def test_procedure_words_ask_for_procedures_and_condition_words_for_diagnoses(

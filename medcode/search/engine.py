@@ -877,6 +877,9 @@ def _word_results(
             # CMS's words mark the variant (our index terms say "only" to tell siblings apart).
             descriptor = set(words(texts[0][0]))
             marked = (_MARKED_WORDS & descriptor) - asked
+            if descriptor & {"first", "initial"}:
+                # "1st/sbsq": first or subsequent alike, not a later-visit variant.
+                marked = marked - {"subsequent"}
             if state is None and descriptor & _CONTRAST_WORDS and "with" in descriptor:
                 # A study "with" contrast (or without and with) is a variant of the plain one
                 # when the query does not say.
