@@ -667,8 +667,10 @@ def _concepts(
                 Concept(
                     _BOTH_LABEL,
                     [list(p) for p in _BOTH_PHRASES],
-                    # Our terms also say "before and after" (contrast) without "without".
-                    select=[["without"], ["before", "and", "after"]],
+                    # Typed "before and after": our terms say so without "without" (contrast).
+                    select=[["without"], ["before", "and", "after"]]
+                    if tokens[i] == "before"
+                    else [["without"]],
                 )
             )
             i += 3
@@ -1081,7 +1083,9 @@ def _full_text(
     limit = [system, CANDIDATES // 4] if system else [CANDIDATES]
     if connection.vendor == "postgresql":
         expression = " | ".join(
-            "(" + " & ".join(_ts_concept(c) for c in group) + ")" for group in groups
+            "(" + " & ".join(_ts_concept(c) for c in group if _ts_selects(c)) + ")"
+            for group in groups
+            if any(_ts_selects(c) for c in group)
         )
         return rows(
             f"SELECT {columns} FROM search_searchentry e "
@@ -1110,6 +1114,17 @@ def _fts_concept(concept: Concept) -> str:
         quoted = '"' + " ".join(phrase) + '"'
         parts.append(quoted + ("*" if concept.prefix else ""))
     return "(" + " OR ".join(parts) + ")"
+
+
+#: Words PostgreSQL's english configuration leaves out of documents (its stop words).
+_TS_STOPWORDS = frozenset({"before", "after", "and", "or", "with", "of", "the"})
+
+
+def _ts_selects(concept: Concept) -> bool:
+    """Whether PostgreSQL can select by ``concept``: "before and after" is all stop words
+    there, so a code whose text says only that cannot be required to have it (scoring still
+    asks for it)."""
+    return all(not set(p) <= _TS_STOPWORDS for p in (concept.select or concept.phrases))
 
 
 def _ts_concept(concept: Concept) -> str:
