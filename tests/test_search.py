@@ -187,6 +187,9 @@ def test_without_and_with_contrast_asks_for_the_code_done_both_ways(
         assert "w/o & w/" in _descriptor(_first(query).code).lower(), query
     plain = _descriptor(_first("MRI lumbar spine without contrast").code).lower()
     assert "w/o" in plain and "&" not in plain
+    # CMS writes "c-/c+" for the breast CT done both ways; our terms say "before and after".
+    both = _descriptor(_first("breast CT one side before and after contrast").code).lower()
+    assert both.endswith("c-/c+") and "uni" in both
 
 
 def test_the_code_that_covers_more_of_the_query_wins(full_load: list[Outcome]) -> None:
@@ -205,6 +208,8 @@ def test_family_words_steer_to_the_member_asked_for(full_load: list[Outcome]) ->
     assert _descriptor(_first("subsequent hospital care").code).lower().startswith("sbsq hosp")
     assert _descriptor(_first("CABG x3").code).lower().endswith("three")
     assert _descriptor(_first("CABG x1").code).lower().endswith("single")
+    # "1st/sbsq" is the first or a later reduction alike, not a later-visit variant.
+    assert "1st/sbsq" in _descriptor(_first("closed reduction TMJ dislocation").code).lower()
 
 
 def test_procedure_words_ask_for_procedures_and_condition_words_for_diagnoses(

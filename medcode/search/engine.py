@@ -254,6 +254,10 @@ INCLUSION_DISCOUNT = 1.0
 ANESTHESIA_PENALTY = 1.0
 #: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
 HEAD_BONUS = 0.4
+#: What a text loses when it denies a word the query asks for ("not prescribed").
+NEGATION_PENALTY = 0.5
+#: What a text loses when it joins two of the query's words the other way ("or" for "and").
+CONJUNCTION_PENALTY = 0.3
 #: What a CPT or HCPCS code loses per word marking it a variant the query did not ask for.
 MARKED_PENALTY = 0.2
 _HEAD_END = re.compile(r"\s(?:for|of|with|w|per|and|or|to)\s")
@@ -474,6 +478,8 @@ def search(
             add_ons,
             _with_state(folded),
             covers=bool(_parts(_spell_out(text))),
+            joined=_joined(folded),
+            denied=_without_words(folded),
         )
         for result in found:
             keep(result)
@@ -488,7 +494,14 @@ def search(
         part_concepts = _concepts(_fold(part), vocabulary_key, answer.corrections)
         if part_concepts:
             found = _word_results(
-                part_concepts, release_ids, as_of, _intent(part), add_ons, _with_state(part)
+                part_concepts,
+                release_ids,
+                as_of,
+                _intent(part),
+                add_ons,
+                _with_state(part),
+                joined=_joined(part),
+                denied=_without_words(part),
             )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
@@ -651,7 +664,14 @@ def _concepts(
     while i < len(tokens):
         if tuple(tokens[i : i + 3]) in _BOTH_TYPED:
             concepts.append(
-                Concept(_BOTH_LABEL, [list(p) for p in _BOTH_PHRASES], select=[["without"]])
+                Concept(
+                    _BOTH_LABEL,
+                    [list(p) for p in _BOTH_PHRASES],
+                    # Typed "before and after": our terms say so without "without" (contrast).
+                    select=[["without"], ["before", "and", "after"]]
+                    if tokens[i] == "before"
+                    else [["without"]],
+                )
             )
             i += 3
             continue
@@ -733,6 +753,8 @@ def _word_results(
     add_ons: frozenset[str] = frozenset(),
     state: str | None = None,
     covers: bool = False,
+    joined: frozenset[tuple[str, str, str]] = frozenset(),
+    denied: frozenset[str] | None = None,
 ) -> list[Result]:
     """Scored candidates; ``covers`` asks for each result's share of the query (for parts)."""
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
@@ -798,6 +820,7 @@ def _word_results(
     asks_add_on = bool(asked & _ADD_ON_WORDS)
     asks_measure = bool(asked & _MEASURE_WORDS)
     asks_encounter = bool(asked & _ENCOUNTER_WORDS)
+    asked_stems = _asked_stems(concepts)
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
         # Each text that names the code, scored as a title: (text, other words, the words
@@ -821,11 +844,14 @@ def _word_results(
         score = -math.inf
         agreeing = []
         for title, terms, length, discount in texts:
-            against = _contradicts(state, length or title)
-            score = max(
-                score,
-                _score(concepts, title, terms, r["code"], length=length) - discount - against,
+            against = (
+                _contradicts(state, length or title)
+                + _negates(length or title, asked_stems[0], asked)
+                + _lacks(length or title, asked_stems[0], denied, state)
+                + _disjoined(joined, length or title)
             )
+            this = _score(concepts, title, terms, r["code"], length=length, asked=asked_stems)
+            score = max(score, this - discount - against)
             if not against:
                 # (A CPT code's index terms are each a text of their own.)
                 agreeing.append(title if cpt else f"{title} {terms}")
@@ -853,6 +879,9 @@ def _word_results(
             # CMS's words mark the variant (our index terms say "only" to tell siblings apart).
             descriptor = set(words(texts[0][0]))
             marked = (_MARKED_WORDS & descriptor) - asked
+            if descriptor & {"first", "initial"}:
+                # "1st/sbsq": first or subsequent alike, not a later-visit variant.
+                marked = marked - {"subsequent"}
             if state is None and descriptor & _CONTRAST_WORDS and "with" in descriptor:
                 # A study "with" contrast (or without and with) is a variant of the plain one
                 # when the query does not say.
@@ -888,7 +917,10 @@ def _word_results(
         inclusion = extra_terms.get(key)
         if inclusion and any(
             # Parenthesized words are nonessential modifiers; no other word may remain.
-            _score(concepts, _PARENTHESES.sub(" ", term), "", default_bonus=False) >= 10.0
+            _score(
+                concepts, _PARENTHESES.sub(" ", term), "", default_bonus=False, asked=asked_stems
+            )
+            >= 10.0
             for term in inclusion.split(";")
         ):
             # The Tabular lists what was asked for as included at this code ("hypertension" at I10).
@@ -926,6 +958,32 @@ def _heads(concepts: list[Concept], title: str) -> bool:
     return any(stem(p[-1]) == item for p in named[-1].phrases)
 
 
+_CONJUNCTIONS = {"and": "or", "or": "and"}
+
+
+def _joined(text: str) -> frozenset[tuple[str, str, str]]:
+    """The query's pairs of words joined by "and" or "or" (stems): "medial and lateral"."""
+    tokens = words(text)
+    return frozenset(
+        (stem(a), c, stem(b))
+        for a, c, b in zip(tokens, tokens[1:], tokens[2:], strict=False)
+        if c in _CONJUNCTIONS and len(a) > 2 and len(b) > 2
+    )
+
+
+def _disjoined(joined: frozenset[tuple[str, str, str]], text: str) -> float:
+    """A penalty when ``text`` joins the query's pair the other way: "radius and ulna" is not
+    "radius or ulna" (both bones against either one), "medial and lateral" not "medial or
+    lateral"."""
+    if not joined:
+        return 0.0
+    tokens = words(text)
+    for a, c, b in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if c in _CONJUNCTIONS and (stem(a), _CONJUNCTIONS[c], stem(b)) in joined:
+            return CONJUNCTION_PENALTY
+    return 0.0
+
+
 def _with_state(text: str) -> str | None:
     """What the query says of "with"/"without" (contrast, mesh, biopsy...): "both", "without",
     "with", or None when it says neither."""
@@ -957,6 +1015,52 @@ def _contradicts(state: str | None, text: str) -> float:
     return 0.0
 
 
+_NEGATORS = frozenset({"not", "no", "non"})
+
+
+def _negates(text: str, stems: frozenset[str], asked: set[str]) -> float:
+    """A penalty when ``text`` denies a word the query asks for and the query does not deny
+    it: "prescribed" is not "not prescribed", "for rupture" not "not ruptured" or "other than
+    rupture"."""
+    if asked & _NEGATORS or {"other", "than"} <= asked:
+        return 0.0  # the query denies something itself: the text's denial may be what it asks
+    tokens = words(text)
+    for i, word in enumerate(tokens):
+        if word in _NEGATORS:
+            # Only the word denied: "non-emergency transport" is still a transport.
+            after = tokens[i + 1 : i + 2]
+        elif word == "other" and tokens[i + 1 : i + 2] == ["than"]:
+            after = tokens[i + 2 : i + 3]
+        else:
+            continue
+        if any(stem(w) in stems for w in after):
+            return NEGATION_PENALTY
+    return 0.0
+
+
+def _without_words(text: str) -> frozenset[str]:
+    """The stems of the words a query puts right after "without" (what it asks to be absent)."""
+    tokens = words(text)
+    return frozenset(stem(b) for a, b in pairwise(tokens) if a in ("without", "wo"))
+
+
+def _lacks(
+    text: str, stems: frozenset[str], denied: frozenset[str] | None, state: str | None
+) -> float:
+    """A penalty when ``text`` is "without" a word the query asks for, where the query's own
+    with/without does not already decide (it says neither, or "without" something else):
+    "cervical biopsy without colposcopy" is not "colposcopy without biopsy", "tympanoplasty
+    without mastoidectomy with ossicular reconstruction" not "... without ossicular
+    reconstruction"."""
+    if denied is None or state not in (None, "without"):
+        return 0.0
+    tokens = words(text)
+    for a, b in pairwise(tokens):
+        if a in ("without", "wo") and (sb := stem(b)) in stems and sb not in denied:
+            return NEGATION_PENALTY
+    return 0.0
+
+
 def _covers(concepts: list[Concept], text: str, code: str) -> float:
     """The share of ``concepts`` that ``text`` has (a synonym's pointer counts as having it)."""
     text_words = words(text)
@@ -979,7 +1083,9 @@ def _full_text(
     limit = [system, CANDIDATES // 4] if system else [CANDIDATES]
     if connection.vendor == "postgresql":
         expression = " | ".join(
-            "(" + " & ".join(_ts_concept(c) for c in group) + ")" for group in groups
+            "(" + " & ".join(_ts_concept(c) for c in group if _ts_selects(c)) + ")"
+            for group in groups
+            if any(_ts_selects(c) for c in group)
         )
         return rows(
             f"SELECT {columns} FROM search_searchentry e "
@@ -1008,6 +1114,17 @@ def _fts_concept(concept: Concept) -> str:
         quoted = '"' + " ".join(phrase) + '"'
         parts.append(quoted + ("*" if concept.prefix else ""))
     return "(" + " OR ".join(parts) + ")"
+
+
+#: Words PostgreSQL's english configuration leaves out of documents (its stop words).
+_TS_STOPWORDS = frozenset({"before", "after", "and", "or", "with", "of", "the"})
+
+
+def _ts_selects(concept: Concept) -> bool:
+    """Whether PostgreSQL can select by ``concept``: "before and after" is all stop words
+    there, so a code whose text says only that cannot be required to have it (scoring still
+    asks for it)."""
+    return all(not set(p) <= _TS_STOPWORDS for p in (concept.select or concept.phrases))
 
 
 def _ts_concept(concept: Concept) -> str:
@@ -1046,6 +1163,13 @@ def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> 
     return partial
 
 
+def _asked_stems(concepts: list[Concept]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The stems of every word the query's concepts accept, and the words typed halfway."""
+    stems = frozenset(stem(w) for c in concepts for p in c.phrases for w in p)
+    prefixes = tuple(p[-1] for c in concepts if c.prefix for p in c.phrases if p)
+    return stems, prefixes
+
+
 def _is_default(title_words: list[str]) -> bool:
     """Whether a title is a default code's: unspecified, NOS, "not specified" (not "other
     specified", which is a code of its own)."""
@@ -1064,6 +1188,7 @@ def _score(
     *,
     default_bonus: bool = True,
     length: str | None = None,
+    asked: tuple[frozenset[str], tuple[str, ...]] | None = None,
 ) -> float:
     """Out of about 10: concepts found in ``title`` (``terms`` count less), less a little per
     title word not asked for (counted in ``length`` when given: a spelled-out title)."""
@@ -1074,11 +1199,13 @@ def _score(
     length_words = words(length) if length is not None else title_words
     covered = 0.0
     matched_words = 0
+    vouched = False
     for concept in concepts:
         if code and code in concept.codes:
             # A synonym that names this code vouches for it, however CMS abbreviates the title.
             covered += concept.weight
             matched_words += len(length_words)
+            vouched = True
         elif found := _contains(concept, title_words, title_stems):
             covered += found * concept.weight
             matched_words += max(len(p) for p in concept.phrases)
@@ -1086,7 +1213,20 @@ def _score(
             covered += 0.7 * found * concept.weight
     coverage = covered / sum(c.weight for c in concepts)
     content = [w for w in length_words if w not in STOPWORDS and w not in _DEFAULT_WORDS]
-    extra = max(0, len(content) - matched_words)
+    if vouched:
+        extra = 0  # a synonym's pointer vouches for the whole text
+    else:
+        # Each word of the text the query did not ask for counts, one by one: a phrase
+        # alternative's length says nothing of the text ("subclavian subclavian bypass" is
+        # not "carotid subclavian bypass"), nor does a word asked twice.
+        stems, prefixes = asked if asked is not None else _asked_stems(concepts)
+        extra = sum(
+            1
+            for w in content
+            if w not in _INTENT_ONLY
+            and stem(w) not in stems
+            and not any(w.startswith(p) for p in prefixes)
+        )
     score = 10.0 * coverage - min(0.08 * extra, 1.5)
     if default_bonus and coverage >= 0.999 and _is_default(title_words):
         # A bare condition ("pneumonia") is coded to its unspecified code, as the Index does.

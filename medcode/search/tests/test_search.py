@@ -245,3 +245,56 @@ def test_a_hcpcs_title_names_its_item_before_the_first_comma() -> None:
     pump = [engine.Concept("insulin", [["insulin"]]), engine.Concept("pump", [["pump"]])]
     assert engine._heads(pump, "External ambulatory infusion pump, insulin")
     assert not engine._heads(pump, "Infusion set for external insulin pump, nonneedle cannula")
+
+
+def _words_concepts(query: str) -> list[engine.Concept]:
+    return [engine.Concept(w, [[w]]) for w in query.split()]
+
+
+def test_each_word_a_text_has_beyond_the_query_counts_against_it() -> None:
+    # A word asked twice does not excuse a sibling's other word: the crossover bypass
+    # ("subclavian subclavian") beats "carotid subclavian".
+    concepts = _words_concepts("subclavian subclavian bypass vein")
+    crossover = engine._score(concepts, "subclavian subclavian bypass vein", "")
+    carotid = engine._score(concepts, "carotid subclavian bypass vein", "")
+    assert crossover > carotid
+    # A long synonym phrase accepted as an alternative does not hide the text's extra words.
+    lap = [engine.Concept("lap chole", [["laparoscopic", "cholecystectomy", "with", "graft"]])]
+    assert engine._score(lap, "laparoscopic cholecystectomy", "") > engine._score(
+        lap, "laparoscopic cholecystectomy exploration", ""
+    )
+
+
+def test_a_text_that_denies_a_word_of_the_query_loses() -> None:
+    stems = frozenset(engine.stem(w) for w in ["aspirin", "prescribed"])
+    assert engine._negates("aspirin not prescribed", stems, {"aspirin", "prescribed"}) > 0
+    assert engine._negates("aspirin prescribed", stems, {"aspirin", "prescribed"}) == 0
+    rupture = frozenset({engine.stem("rupture")})
+    assert engine._negates("endograft for other than rupture", rupture, {"rupture"}) > 0
+    # Only the word right after the denial is denied: a non-emergency transport is a transport.
+    transport = frozenset({engine.stem("transport")})
+    assert engine._negates("ambulance non emergency transport", transport, {"transport"}) == 0
+    # A query that denies something itself may want the denying text.
+    asked = {"not", "prescribed"}
+    assert engine._negates("aspirin not prescribed", stems, asked) == 0
+
+
+def test_a_text_joining_the_query_words_the_other_way_loses() -> None:
+    both = engine._joined("knee arthroscopy medial and lateral meniscectomy")
+    assert engine._disjoined(both, "knee arthroscopy medial or lateral meniscectomy") > 0
+    assert engine._disjoined(both, "knee arthroscopy medial and lateral meniscectomy") == 0
+    either = engine._joined("radius or ulna fracture")
+    assert engine._disjoined(either, "radius and ulna shaft fracture") > 0
+    assert engine._disjoined(frozenset(), "radius and ulna shaft fracture") == 0
+
+
+def test_a_text_without_a_word_the_query_asks_for_loses() -> None:
+    query = "cervical biopsy without colposcopy"
+    stems = frozenset(engine.stem(w) for w in query.split())
+    denied = engine._without_words(query)
+    state = engine._with_state(query)
+    assert engine._lacks("cervical colposcopy without biopsy", stems, denied, state) > 0
+    assert engine._lacks("cervical biopsy without colposcopy", stems, denied, state) == 0
+    # "with X" already decides against "without X" (see _contradicts): not counted twice.
+    biopsy = frozenset({engine.stem("colonoscopy"), engine.stem("biopsy")})
+    assert engine._lacks("colonoscopy without biopsy", biopsy, frozenset(), "with") == 0
