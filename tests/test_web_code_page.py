@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.cms import gpci_rows
 
@@ -89,7 +90,8 @@ def test_keyboard_alone_reaches_the_ncci_section(page: Any) -> None:
         pytest.fail("Tab never reached the 'NCCI edits' link")
     page.keyboard.press("Enter")
 
-    assert page.url.endswith("#edits")
+    # The jump to the anchor lands a moment after the key press: wait for it, not a fixed time.
+    expect(page).to_have_url(re.compile(r"#edits$"))
     assert page.locator("#h-edits").is_visible()
 
 
