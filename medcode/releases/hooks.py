@@ -24,8 +24,9 @@ class Hooks:
     dropping: ReleaseHook | None = None
     #: Tables the hooks write, for PostgreSQL's ANALYZE after a load.
     tables: Callable[[], list[str]] | None = None
-    #: Run once after a batch of loads has committed (search merges its full-text index).
-    settled: Callable[[], object] | None = None
+    #: Run once after a batch of loads has committed, with the releases it loaded (search
+    #: merges its full-text index when one of them was indexed).
+    settled: Callable[[list[Release]], object] | None = None
 
 
 _registered: dict[str, Hooks] = {}
@@ -37,7 +38,7 @@ def register(
     loaded: ReleaseHook | None = None,
     dropping: ReleaseHook | None = None,
     tables: Callable[[], list[str]] | None = None,
-    settled: Callable[[], object] | None = None,
+    settled: Callable[[list[Release]], object] | None = None,
 ) -> None:
     """Register (or replace) ``app``'s hooks; called from its ``AppConfig.ready()``."""
     _registered[app] = Hooks(app, loaded, dropping, tables, settled)
@@ -62,11 +63,11 @@ def dropping(release: Release) -> None:
             hooks.dropping(release)
 
 
-def settled() -> None:
+def settled(loaded: list[Release]) -> None:
     """Run every app's after-the-batch hook, once the loads of one command have committed."""
     for hooks in _registered.values():
         if hooks.settled is not None:
-            hooks.settled()
+            hooks.settled(loaded)
 
 
 def derived_tables() -> list[str]:

@@ -135,8 +135,9 @@ def load_paths(
             if outcome.status == "loaded":
                 changed.update(model._meta.db_table for model in found.models)
     _analyze(changed)
-    if changed:
-        hooks.settled()
+    loaded = [o.release for o in outcomes if o.status == "loaded" and o.release is not None]
+    if loaded:
+        hooks.settled(loaded)
     return outcomes
 
 

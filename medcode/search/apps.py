@@ -18,5 +18,5 @@ class SearchConfig(AppConfig):
             dropping=index.drop_release,
             tables=lambda: [m._meta.db_table for m in (SearchEntry, SearchWord)],
             # One merge of SQLite's full-text index after a load, not after every release.
-            settled=index.optimize,
+            settled=index.optimize_after,
         )

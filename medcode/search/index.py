@@ -105,6 +105,13 @@ def reindex_all() -> IndexStats:
     return stats
 
 
+def optimize_after(loaded: list[Release]) -> None:
+    """Merge the full-text index once after a load that indexed something (3 s); a load of
+    edits or fee files alone leaves it as it was."""
+    if any(release.dataset in INDEXED_DATASETS for release in loaded):
+        optimize()
+
+
 def optimize() -> None:
     """Merge SQLite's full-text index into one segment (a few seconds).
 

@@ -66,14 +66,14 @@ def test_a_cache_with_a_limit_starts_afresh_when_full() -> None:
 def test_a_batch_of_loads_ends_with_one_settled_hook_call_and_none_when_nothing_loaded() -> None:
     from medcode.releases.loader import load_paths
 
-    calls: list[str] = []
-    hooks.register("test-settled", settled=lambda: calls.append("settled"))
+    calls: list[list[str]] = []
+    hooks.register("test-settled", settled=lambda loaded: calls.append([r.dataset for r in loaded]))
     try:
         outcomes = load_paths([GPCI, RVU])
         assert [o.status for o in outcomes] == ["loaded", "loaded"]
-        assert calls == ["settled"]
+        assert calls == [["pfs_gpci", "pfs_rvu"]]
 
         load_paths([GPCI])  # already loaded: skipped, nothing changed
-        assert calls == ["settled"]
+        assert calls == [["pfs_gpci", "pfs_rvu"]]
     finally:
         hooks.unregister("test-settled")
