@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html import escape
 from typing import Any
 
+import pytest
 from django.test import Client
 
+from medcode.cli import main
 from medcode.content.index_terms import cpt_index_terms
 from medcode.releases.loader import Outcome
 from medcode.releases.sql import rows, scalar
@@ -121,6 +124,23 @@ def test_the_code_page_shows_our_index_terms_under_the_short_descriptor(
 
     assert page.index(escape(descriptor)) < page.index('data-testid="also-known-as"')
     assert "TFESI lumbar" in page
+
+
+def test_the_cli_and_the_api_show_the_same_index_terms_as_the_page(
+    full_load: list[Outcome], capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = list(cpt_index_terms()["64483"])
+    api = Client().get("/api/v1/codes/64483", {"date": "2026-01-15"}).json()
+    assert main(["code", "64483", "--date", "2026-01-15", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert main(["code", "64483", "--date", "2026-01-15"]) == 0
+    text = capsys.readouterr().out
+
+    assert api["also_known_as"] == cli["also_known_as"] == ours
+    assert "TFESI lumbar" in text.split("Effective")[0]  # under the descriptor, as on the page
+    # Our terms are for CPT codes; an ICD-10-CM answer says it has none rather than omitting it.
+    icd = Client().get("/api/v1/codes/M54.16", {"date": "2026-01-15"}).json()
+    assert icd["also_known_as"] == []
 
 
 def test_every_code_a_synonym_points_at_exists_in_the_real_files(

@@ -17,6 +17,7 @@ from medcode.codes import listings
 from medcode.codes.history import code_history
 from medcode.codes.modifiers import modifier_guidance
 from medcode.content import crosswalks_for, description_for
+from medcode.content.index_terms import also_known_as
 from medcode.coverage import facts as coverage_facts
 from medcode.edits import facts as edit_facts
 from medcode.fees import facts as fee_facts
@@ -172,6 +173,8 @@ def _lookup(
         result["coverage"] = coverage_facts.ncds_for_diagnosis(code, snap, cite)
     description = description_for(code)
     result["plain_language"] = description.to_dict() if description else None
+    # Our own index terms (issue 11): every face shows the same "also known as" for a CPT code.
+    result["also_known_as"] = list(also_known_as(code)) if result["system"] == "CPT" else []
     result["crosswalks"] = [entry.to_dict() for entry in crosswalks_for(code)]
     result["history"] = code_history(code, result["system"], snap)
     result["as_of"] = as_of.isoformat()

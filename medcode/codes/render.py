@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -20,6 +21,13 @@ def print_code(info: dict[str, Any], console: Console | None = None) -> None:
         console.print(f"Long:   {info['long_description']}")
     if info.get("descriptor_notice"):
         console.print(f"        [dim]{info['descriptor_notice']}[/dim]")
+    if info.get("also_known_as"):
+        # Our own index terms, under CMS's short descriptor as on the code page.
+        console.print(
+            "Aka:    "
+            + escape("; ".join(info["also_known_as"]))
+            + "  [dim](medcode's index terms)[/dim]"
+        )
     dates = f"Effective {info.get('effective_date') or 'date not published in the loaded files'}"
     if info.get("termination_date"):
         dates += f", terminated {info['termination_date']}"

@@ -355,6 +355,10 @@ class CodeAnswer(Schema):
     listed_by: list[Listing] | None = None
     locality_fees: LocalityFees | Locked | None = None
     plain_language: PlainLanguage | None
+    also_known_as: list[str] = Field(
+        description="CPT: medcode's own index terms for the code (common names, eponyms, "
+        "abbreviations), written by us; empty for other systems"
+    )
     crosswalks: list[Crosswalk] | Locked
     history: History | Locked
     as_of: str

@@ -30,7 +30,6 @@ from medcode.codes.lookup import CodeNotFound, MalformedCode, candidate_systems,
 from medcode.codes.modifiers import main_fee_row
 from medcode.codes.schemas import CodeAnswer
 from medcode.content import description_for
-from medcode.content.index_terms import also_known_as
 from medcode.content.modifier_guidance import guidance
 from medcode.coverage import facts as coverage_facts
 from medcode.coverage import queries as coverage_queries
@@ -193,7 +192,7 @@ def code_page(request: HttpRequest, code: str) -> HttpResponse:
         context["mue_html"] = fragments.mue_rows(info.get("mue") or {}, stored)
     context["ncd_lists"] = _ncd_lists(info, snap, context["date_param"])
     # Our own index terms (issue 11), shown under CMS's short descriptor of a CPT code.
-    context["also_known_as"] = also_known_as(stored) if info.get("system") == "CPT" else ()
+    context["also_known_as"] = info.get("also_known_as") or ()
     context["guides"] = guides_for_code(stored)  # issue 13: the guides that cover the code
     return render(request, "codes/code.html", context)
 

@@ -79,3 +79,26 @@ def test_the_model_checker_refuses_invented_codes_and_uncited_numbers(store: Non
     assert llm.check("The edit costs $41.20 [1].", result, DAY)
     assert llm.check("G0283 and 97032 have an edit.", result, DAY)
     assert llm.check("G0283 and 97032 have an edit [9].", result, DAY)
+
+
+@pytest.mark.parametrize(
+    ("escape", "named"), [("\\ud800", "U+D800"), ("\\u202e", "U+202E"), ("\\u001b", "U+001B")]
+)
+def test_a_question_with_a_character_nobody_can_print_is_refused_naming_it(
+    db: None, escape: str, named: str
+) -> None:
+    from django.test import Client
+
+    body = '{"question": "What is 99213' + escape + '?"}'
+    response = Client().post("/api/v1/assistant/ask", body, content_type="application/json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert named in error and "character 14" in error
+    # Line breaks and tabs are what a question typed in a box holds: they stay allowed.
+    typed = Client().post(
+        "/api/v1/assistant/ask",
+        '{"question": "What is\\n\\t99213?"}',
+        content_type="application/json",
+    )
+    assert typed.status_code == 200
