@@ -50,6 +50,30 @@ from medcode.search.synonyms import Synonym, synonyms
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
 CANDIDATES = 200
+#: How much of a word typed whole (an abbreviation: TRUS, ANA) a longer word it begins counts
+#: for (truss, anal): less than the word itself by more than the bonuses of a kind of code.
+WHOLE_PREFIX = 0.9
+#: What a text gains when a number the query gives falls in a range the text states
+#: ("3 cm" in "2.6-7.5 cm", "BMI 42" in "40.0-44.9", "20 lesions" in "15 or more").
+RANGE_BONUS = 0.5
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_QUERY_NUMBER = re.compile(r"(?<![a-z0-9.])" + _NUMBER + r"(?![0-9])", re.IGNORECASE)
+_RANGES = (
+    # 2.6-7.5 cm, 40.0-44.9, 2 to 14, 12 through 17
+    (re.compile(_NUMBER + r"\s*(?:-|\u2013|to|thru|through)\s*" + _NUMBER), "between"),
+    # 15 or more, 15/>, 15+, 70 or greater, 40 and over
+    (
+        re.compile(_NUMBER + r"\s*(?:[a-z]{1,5}\s+)?(?:or more|or greater|or over|and over|/>|\+)"),
+        "from",
+    ),
+    # over 12, more than 50, greater than 96, > 48
+    (re.compile(r"(?:over|more than|greater than|>)\s*" + _NUMBER), "above"),
+    # 1.0 cm or less, 250 g or less, up to 48, under 5, less than 5, < 48
+    (re.compile(_NUMBER + r"\s*(?:[a-z]{1,5}\s+)?or less"), "to"),
+    (re.compile(r"(?:up to|under|less than|<)\s*" + _NUMBER), "to"),
+)
+#: Fewer codes than this having every word of a longer query: codes missing one word come too.
+FEW_CANDIDATES = 20
 
 # "with" is in a third of ICD-10 titles: as a search term it costs time and decides nothing.
 STOPWORDS = frozenset(
@@ -252,6 +276,12 @@ ADD_ON_PENALTY = 0.6
 INCLUSION_DISCOUNT = 1.0
 #: What a CPT anesthesia code loses when the query does not speak of anesthesia.
 ANESTHESIA_PENALTY = 1.0
+#: The ICD-10-CM headers found by an inclusion term whose default billable code is looked up,
+#: the most codes below a header for it to have one default, and how far above the header
+#: that code ranks (the billable bonus, a header has none).
+INHERIT_HEADERS = 5
+INHERIT_MOST = 300
+INHERIT_LIFT = 0.5
 #: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
 HEAD_BONUS = 0.4
 #: What a text loses when it denies a word the query asks for ("not prescribed").
@@ -265,7 +295,9 @@ _MARKED_WORDS = frozenset(
     {"limited", "partial", "subsequent", "follow", "repeat", "revision", "unlisted", "only"}
 )
 _CONTRAST_WORDS = frozenset({"contrast", "dye"})
-_ICD_MARKED_WORDS = frozenset({"with", "recurrent", "remission", "complicated"})
+_ICD_MARKED_WORDS = frozenset(
+    {"with", "recurrent", "remission", "complicated", "stress", "pathological"}
+)
 _PROCEDURE_BONUS = {"CPT": 1.2, "HCPCS": 0.6, "ICD-10-PCS": 0.3}
 #: CPT Category II codes and HCPCS quality-measure codes.
 _MEASURE_CODE = re.compile(r"^(\d{4}F|G[89]\d{3}|M1\d{3})$")
@@ -480,6 +512,7 @@ def search(
             covers=bool(_parts(_spell_out(text))),
             joined=_joined(folded),
             denied=_without_words(folded),
+            numbers=_query_numbers(_spell_out(text)),
         )
         for result in found:
             keep(result)
@@ -502,6 +535,7 @@ def search(
                 _with_state(part),
                 joined=_joined(part),
                 denied=_without_words(part),
+                numbers=_query_numbers(part),
             )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
@@ -755,8 +789,10 @@ def _word_results(
     covers: bool = False,
     joined: frozenset[tuple[str, str, str]] = frozenset(),
     denied: frozenset[str] | None = None,
+    numbers: tuple[float, ...] = (),
 ) -> list[Result]:
-    """Scored candidates; ``covers`` asks for each result's share of the query (for parts)."""
+    """Scored candidates; ``covers`` asks for each result's share of the query (for parts);
+    ``numbers`` are the query's, which favour the texts whose ranges hold them."""
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
     # rank candidates but do not choose them.
     required = [c for c in concepts if not c.label.isdigit()] or concepts
@@ -764,10 +800,17 @@ def _word_results(
     found = _full_text(release_ids, groups)
     if len(required) > 1 and not found:
         # No code has every word: accept codes that miss one (a word the user added that
-        # CMS does not write); scoring still puts codes with more of the words first. (Not
-        # when only a few have every word: that either-or search reads most of the index.)
+        # CMS does not write); scoring still puts codes with more of the words first.
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
         found = _full_text(release_ids, groups)
+    elif len(required) > 2 and len(found) < FEW_CANDIDATES:
+        # Only a few codes have every word, and a word the user added may be one the right
+        # code's text lacks ("AV graft for dialysis access", "adult tonsillectomy"): codes
+        # that miss one come in too, scored below those that have them all. (Not with two
+        # words, where one word alone reads much of the index.)
+        groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
+        have_ids = {r["id"] for r in found}
+        found += [r for r in _full_text(release_ids, groups) if r["id"] not in have_ids]
     if len(found) >= CANDIDATES and intent != "diagnosis":
         # The candidates were cut short: ICD-10-PCS and ICD-10-CM titles are long and many, and
         # CPT codes, whose words are mostly in the index terms, would fall out. Give them their
@@ -821,6 +864,7 @@ def _word_results(
     asks_measure = bool(asked & _MEASURE_WORDS)
     asks_encounter = bool(asked & _ENCOUNTER_WORDS)
     asked_stems = _asked_stems(concepts)
+    headers: list[Result] = []
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
         # Each text that names the code, scored as a title: (text, other words, the words
@@ -842,6 +886,8 @@ def _word_results(
                 if t.strip()
             ]
         score = -math.inf
+        best_discount = 0.0
+        best_text = texts[0][0]
         agreeing = []
         for title, terms, length, discount in texts:
             against = (
@@ -851,7 +897,10 @@ def _word_results(
                 + _disjoined(joined, length or title)
             )
             this = _score(concepts, title, terms, r["code"], length=length, asked=asked_stems)
-            score = max(score, this - discount - against)
+            if numbers and _in_range(numbers, title):
+                this += RANGE_BONUS
+            if this - discount - against > score:
+                score, best_discount, best_text = this - discount - against, discount, title
             if not against:
                 # (A CPT code's index terms are each a text of their own.)
                 agreeing.append(title if cpt else f"{title} {terms}")
@@ -878,7 +927,9 @@ def _word_results(
             # follow-up, repeat, revision, unlisted) unless the query asks for one.
             # CMS's words mark the variant (our index terms say "only" to tell siblings apart).
             descriptor = set(words(texts[0][0]))
-            marked = (_MARKED_WORDS & descriptor) - asked
+            # The words of the text that matched mark it: "lumpectomy" is one of our names
+            # for the partial mastectomy, not a partial anything.
+            marked = (_MARKED_WORDS & set(words(best_text))) - asked
             if descriptor & {"first", "initial"}:
                 # "1st/sbsq": first or subsequent alike, not a later-visit variant.
                 marked = marked - {"subsequent"}
@@ -940,7 +991,70 @@ def _word_results(
         result.text = text
         result.covers = share
         results.append(result)
-    return results
+        if r["system"] == "ICD-10-CM" and not r["billable"] and best_discount == INCLUSION_DISCOUNT:
+            # Found by an inclusion term of a subcategory ("fracture of hip NOS" at S72.00):
+            # the code to report is below it, and has none of those words.
+            result.text = f"{text} {extra_terms.get(key, '')}"
+            headers.append(result)
+    return results + _reported_below(headers, release_ids, as_of)
+
+
+def _reported_below(
+    headers: list[Result], release_ids: tuple[int, ...], as_of: date
+) -> list[Result]:
+    """For ICD-10-CM headers found by their inclusion terms, the billable code a coder reports
+    for the words as given: the unspecified side or site, initial encounter (S72.009A for
+    "hip fracture"), ranked just above its header. A header with more than a few hundred codes
+    below it (a whole category) names no one default and gets none."""
+    below = []
+    for header in sorted(headers, key=lambda r: -r.score)[:INHERIT_HEADERS]:
+        found = rows(
+            f"SELECT {_COLUMNS} FROM search_searchentry WHERE code > %s AND code < %s "
+            f"AND system = 'ICD-10-CM' AND is_primary AND billable "
+            f"AND release_id IN ({placeholders(len(release_ids))}) ORDER BY code LIMIT %s",
+            [header.code, header.code + "[", *release_ids, INHERIT_MOST + 1],
+        )
+        if not found or len(found) > INHERIT_MOST:
+            continue
+        default = min(
+            found,
+            key=lambda r: (
+                bool(_LATER_ENCOUNTER.search(r["title"])),
+                -words(r["title"]).count("unspecified"),
+                len(r["title"]),
+                r["code"],
+            ),
+        )
+        child = _result(default, as_of, header.score + INHERIT_LIFT)
+        child.text = f"{header.text} {default['title']}"
+        child.covers = header.covers
+        below.append(child)
+    return below
+
+
+def _query_numbers(text: str) -> tuple[float, ...]:
+    """The numbers a query gives ("1.5 cm", "BMI 42", "20 lesions"); not those in a word (x3)."""
+    return tuple(float(n) for n in _QUERY_NUMBER.findall(text))
+
+
+def _in_range(numbers: tuple[float, ...], text: str) -> bool:
+    """Whether one of ``numbers`` falls in a range ``text`` states (and is not just written)."""
+    if not numbers or not any(c.isdigit() for c in text):
+        return False
+    lowered = text.lower()
+    for pattern, kind in _RANGES:
+        for match in pattern.finditer(lowered):
+            bounds = [float(g) for g in match.groups()]
+            for n in numbers:
+                if kind == "between" and bounds[0] <= n <= bounds[1] and bounds[0] < bounds[1]:
+                    return True
+                if kind == "from" and n >= bounds[0]:
+                    return True
+                if kind == "above" and n > bounds[0]:
+                    return True
+                if kind == "to" and n <= bounds[0]:
+                    return True
+    return False
 
 
 def _heads(concepts: list[Concept], title: str) -> bool:
@@ -1155,7 +1269,7 @@ def _contains(concept: Concept, text_words: list[str], text_stems: set[str]) -> 
             if stem(w) in text_stems:
                 return 1.0
             if concept.prefix and any(t.startswith(w) for t in text_words):
-                partial = 0.9 if concept.whole else 1.0
+                partial = WHOLE_PREFIX if concept.whole else 1.0
         else:
             stems = [stem(w) for w in phrase]
             if all(s in text_stems for s in stems):

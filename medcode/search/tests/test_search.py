@@ -298,3 +298,21 @@ def test_a_text_without_a_word_the_query_asks_for_loses() -> None:
     # "with X" already decides against "without X" (see _contradicts): not counted twice.
     biopsy = frozenset({engine.stem("colonoscopy"), engine.stem("biopsy")})
     assert engine._lacks("colonoscopy without biopsy", biopsy, frozenset(), "with") == 0
+
+
+def test_a_number_the_query_gives_counts_where_a_text_states_a_range_holding_it() -> None:
+    assert engine._query_numbers("excision 1.5 cm lesion") == (1.5,)
+    assert engine._query_numbers("CABG x3") == ()  # a count in a word is a word (see _COUNTS)
+    assert engine._in_range((3.0,), "simple repair 2.6-7.5 cm")
+    assert not engine._in_range((8.0,), "simple repair 2.6-7.5 cm")
+    assert engine._in_range((42.0,), "Body mass index [BMI] 40.0-44.9, adult")
+    assert engine._in_range((20.0,), "Destroy premal lesions 15/>")
+    assert engine._in_range((20.0,), "destruction of 15 or more lesions")
+    assert not engine._in_range((10.0,), "destruction of 15 or more lesions")
+    assert engine._in_range((250.0,), "uterus 250 g or less")
+    assert not engine._in_range((300.0,), "uterus 250 g or less")
+    assert engine._in_range((24.0,), "recording up to 48 hours")
+    assert engine._in_range((97.0,), "ventilation greater than 96 consecutive hours")
+    assert not engine._in_range((96.0,), "ventilation greater than 96 consecutive hours")
+    # A number written without a range is matched as a word, not here.
+    assert not engine._in_range((45.0,), "psychotherapy 45 minutes")
