@@ -103,7 +103,8 @@ def test_every_family_has_two_review_passes() -> None:
     families = {(f"{f.section}.toml", f.name) for f in load_families()}
 
     assert set(passes) == families
-    assert all(found == {1, 2} for found in passes.values())
+    # Passes 1 and 2 wrote and checked the family; a later change (pass 3) has its check (4).
+    assert all(found in ({1, 2}, {1, 2, 3, 4}) for found in passes.values())
 
 
 def test_the_recheck_record_adds_up_and_every_code_it_lists_has_terms() -> None:
