@@ -22,6 +22,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,6 +46,7 @@ from medcode.releases.store import (
 )
 from medcode.releases.systems import SYSTEMS
 from medcode.search.index import CPT_TERMS_SEPARATOR, INDEXED_DATASETS, words
+from medcode.search.pcs import in_pcs_words
 from medcode.search.synonyms import Synonym, synonyms
 
 MAX_QUERY_CHARS = 500
@@ -72,6 +74,11 @@ _RANGES = (
     (re.compile(_NUMBER + r"\s*(?:[a-z]{1,5}\s+)?or less"), "to"),
     (re.compile(r"(?:up to|under|less than|<)\s*" + _NUMBER), "to"),
 )
+#: Where the best ICD-10-PCS reading of a procedure query is offered at the latest (see
+#: _pcs_reading), and how much of the query's PCS words it must have.
+PCS_SLOT = 5
+PCS_COVERS = 0.75
+PCS_DISCOUNT = 1.0
 #: Fewer codes than this having every word of a longer query: codes missing one word come too.
 FEW_CANDIDATES = 20
 
@@ -516,6 +523,11 @@ def search(
         )
         for result in found:
             keep(result)
+    pcs_best = (
+        _pcs_reading(folded, release_ids, as_of, vocabulary_key, add_ons, keep)
+        if concepts and system in (None, "ICD-10-PCS") and _intent(folded) != "diagnosis"
+        else None
+    )
     parts = _parts(_spell_out(text)) if concepts else []
     # Codes that have everything the whole query asks for come before the parts' families:
     # "CT abdomen and pelvis" is one scan (74176), not "CT abdomen" (74150) and a pelvis.
@@ -542,6 +554,13 @@ def search(
                 result.score = min(result.score, ceiling) - 0.3 * rank
                 keep(result)
     ranked = sorted(scored.values(), key=lambda r: (-r.score, len(r.code), r.code))
+    if pcs_best is not None and pcs_best in ranked:
+        # The procedure in ICD-10-PCS's words is offered among the first five, beside the CPT
+        # codes: an inpatient coder reports the one, a professional coder the other.
+        slot = min(PCS_SLOT, limit) - 1
+        if ranked.index(pcs_best) > slot:
+            ranked.remove(pcs_best)
+            ranked.insert(slot, pcs_best)
     answer.results = ranked[:limit]
     every = concepts + [c for part in parts for c in _concepts(_fold(part), vocabulary_key, {})]
     for result in answer.results:
@@ -550,6 +569,38 @@ def search(
     if not answer.results:
         answer.message = _nothing_found(text, folded, system, billable_only)
     return answer
+
+
+def _pcs_reading(
+    folded: str,
+    release_ids: tuple[int, ...],
+    as_of: date,
+    vocabulary_key: _VocabularyKey,
+    add_ons: frozenset[str],
+    keep: Callable[[Result], None],
+) -> Result | None:
+    """The query read again in ICD-10-PCS's words (pcs.py): its PCS codes are kept, and the
+    best of them is returned when it has nearly everything the query names."""
+    tokens = in_pcs_words(words(folded.replace(".", " ")))
+    if tokens is None:
+        return None
+    concepts = _concepts(" ".join(tokens), vocabulary_key, {})
+    if not concepts:
+        return None
+    found = [
+        r
+        for r in _word_results(
+            concepts, release_ids, as_of, "procedure", add_ons, covers=True, system="ICD-10-PCS"
+        )
+        if r.system == "ICD-10-PCS"
+    ]
+    for result in found:
+        # Read in words the user did not type, a code ranks below those that have the
+        # query's own words; the best one is offered in the first five all the same.
+        result.score -= PCS_DISCOUNT
+        keep(result)
+    best = max(found, key=lambda r: (r.score, -len(r.description)), default=None)
+    return best if best is not None and best.covers >= PCS_COVERS else None
 
 
 def _add_on_codes(aoc: InForce | None) -> frozenset[str]:
@@ -790,6 +841,7 @@ def _word_results(
     joined: frozenset[tuple[str, str, str]] = frozenset(),
     denied: frozenset[str] | None = None,
     numbers: tuple[float, ...] = (),
+    system: str | None = None,
 ) -> list[Result]:
     """Scored candidates; ``covers`` asks for each result's share of the query (for parts);
     ``numbers`` are the query's, which favour the texts whose ranges hold them."""
@@ -797,12 +849,12 @@ def _word_results(
     # rank candidates but do not choose them.
     required = [c for c in concepts if not c.label.isdigit()] or concepts
     groups = [required]
-    found = _full_text(release_ids, groups)
+    found = _full_text(release_ids, groups, system=system)
     if len(required) > 1 and not found:
         # No code has every word: accept codes that miss one (a word the user added that
         # CMS does not write); scoring still puts codes with more of the words first.
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
-        found = _full_text(release_ids, groups)
+        found = _full_text(release_ids, groups, system=system)
     elif len(required) > 2 and len(found) < FEW_CANDIDATES:
         # Only a few codes have every word, and a word the user added may be one the right
         # code's text lacks ("AV graft for dialysis access", "adult tonsillectomy"): codes
@@ -810,8 +862,10 @@ def _word_results(
         # words, where one word alone reads much of the index.)
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
         have_ids = {r["id"] for r in found}
-        found += [r for r in _full_text(release_ids, groups) if r["id"] not in have_ids]
-    if len(found) >= CANDIDATES and intent != "diagnosis":
+        found += [
+            r for r in _full_text(release_ids, groups, system=system) if r["id"] not in have_ids
+        ]
+    if len(found) >= CANDIDATES and intent != "diagnosis" and system is None:
         # The candidates were cut short: ICD-10-PCS and ICD-10-CM titles are long and many, and
         # CPT codes, whose words are mostly in the index terms, would fall out. Give them their
         # own pass.
