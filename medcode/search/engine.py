@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import pairwise
+from itertools import combinations, pairwise
 from typing import Any
 
 from django.db import connection
@@ -855,6 +855,19 @@ def _word_results(
         # CMS does not write); scoring still puts codes with more of the words first.
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
         found = _full_text(release_ids, groups, system=system)
+        if not found and len(required) > 3:
+            # Two words no code has ("non small cell", "LOC"): codes missing two, rather than
+            # nothing at all.
+            groups = [list(g) for g in combinations(required[:8], len(required[:8]) - 2)]
+            found = _full_text(release_ids, groups, system=system)
+        if not found and len(required) > 3:
+            # Still nothing: the rarer half of the words, which say most about the code.
+            core = sorted(required, key=lambda c: -c.weight)[: (len(required) + 1) // 2]
+            found = _full_text(release_ids, [core], system=system)
+        if not found and len(required) > 3:
+            # Any of the words, best first by the database: slower, and only for a query
+            # that nothing else answers.
+            found = _full_text(release_ids, [[c] for c in required[:8]], system=system)
     elif len(required) > 2 and len(found) < FEW_CANDIDATES:
         # Only a few codes have every word, and a word the user added may be one the right
         # code's text lacks ("AV graft for dialysis access", "adult tonsillectomy"): codes
