@@ -16,8 +16,37 @@ from medcode.content.index_terms import cpt_index_terms
 from medcode.releases.loader import Outcome
 from medcode.releases.sql import rows, scalar
 from medcode.search.engine import search
-from medcode.search.relevance import load_suite, run_suite
+from medcode.search.index import words
+from medcode.search.pcs import pcs_words
+from medcode.search.relevance import SUITE_FILE, load_suite, run_suite
 from medcode.search.synonyms import load
+
+BLIND_SETS = ("relevance_fresh.toml", "relevance_peer.toml")
+
+
+def test_every_word_of_the_pcs_reading_is_a_word_of_a_pcs_title(
+    full_load: list[Outcome],
+) -> None:
+    vocabulary = {
+        w
+        for r in rows("SELECT DISTINCT title FROM search_searchentry WHERE system = 'ICD-10-PCS'")
+        for w in words(r["title"])
+    }
+    unknown = sorted({w for pcs, _ in pcs_words().values() for w in pcs} - vocabulary)
+
+    assert unknown == []
+
+
+def test_a_procedure_query_offers_its_icd10pcs_code_beside_the_cpt_code(
+    full_load: list[Outcome],
+) -> None:
+    day = date(2026, 1, 15)
+    found = [r.code for r in search("laparoscopic appendectomy", day).results[:5]]
+    cabg = [r.code for r in search("CABG x3 with vein grafts from the aorta", day).results[:5]]
+
+    assert found[0] == "44970" and "0DTJ4ZZ" in found
+    assert "33512" in cabg[:3]  # three vein grafts
+    assert any(c.startswith("02120") and c.endswith("W") for c in cabg)
 
 
 def test_the_relevance_suite_finds_an_acceptable_code_in_the_top_five(
@@ -42,10 +71,11 @@ def test_the_relevance_suite_finds_an_acceptable_code_in_the_top_five(
     assert held.recall_at_5 >= 0.93
 
 
-def test_every_code_the_relevance_suite_accepts_exists_in_the_real_files(
+def test_every_code_the_relevance_suites_accept_exists_in_the_real_files(
     full_load: list[Outcome],
 ) -> None:
-    codes = {code.replace(".", "") for case in load_suite() for code in case.expect}
+    suites = [load_suite(), *(load_suite(SUITE_FILE.with_name(n)) for n in BLIND_SETS)]
+    codes = {code.replace(".", "") for cases in suites for case in cases for code in case.expect}
     missing = sorted(
         code
         for code in codes

@@ -48,3 +48,32 @@ def test_fresh_set_queries_are_distinct_and_codes_well_formed() -> None:
     malformed = [(c.query, code) for c in cases for code in c.expect if not CODE.fullmatch(code)]
     assert malformed == []
     assert str(tomllib.loads(FRESH.read_text(encoding="utf-8"))["date"]) == "2026-01-15"
+
+
+PEER = FRESH.with_name("relevance_peer.toml")
+
+
+def test_the_second_blind_set_is_split_at_random_into_two_halves_of_known_kinds() -> None:
+    cases = load_suite(PEER)
+    halves = Counter(c.half for c in cases)
+    kinds = Counter(c.kind for c in cases)
+
+    assert len(cases) >= 500
+    # Split by a seeded coin per query: near half each, neither chosen.
+    assert abs(halves["build"] - halves["heldout"]) <= len(cases) // 10
+    assert set(kinds) <= KINDS, set(kinds) - KINDS
+    assert kinds["procedure"] >= 250 and kinds["pcs"] >= 30 and kinds["diagnosis"] >= 60
+
+
+def test_the_second_blind_set_shares_no_query_with_the_others() -> None:
+    from medcode.search.relevance import SUITE_FILE
+
+    peer = [c.query.casefold() for c in load_suite(PEER)]
+    others = {c.query.casefold() for path in (SUITE_FILE, FRESH) for c in load_suite(path)}
+    malformed = [
+        (c.query, code) for c in load_suite(PEER) for code in c.expect if not CODE.fullmatch(code)
+    ]
+
+    assert len(set(peer)) == len(peer)
+    assert sorted(set(peer) & others) == []
+    assert malformed == []
