@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,6 +79,10 @@ _RANGES = (
 PCS_SLOT = 5
 PCS_COVERS = 0.75
 PCS_DISCOUNT = 1.0
+#: How many codes of the PCS reading are kept (the rest are siblings of the same operation).
+PCS_KEEP = 3
+#: Words that ask for ICD-10-PCS itself: its codes may then come first.
+_PCS_CUES = frozenset({"pcs", "inpatient", "icd10pcs"})
 #: Fewer codes than this having every word of a longer query: codes missing one word come too.
 FEW_CANDIDATES = 20
 
@@ -524,7 +528,15 @@ def search(
         for result in found:
             keep(result)
     pcs_best = (
-        _pcs_reading(folded, release_ids, as_of, vocabulary_key, add_ons, keep)
+        _pcs_reading(
+            folded,
+            release_ids,
+            as_of,
+            vocabulary_key,
+            add_ons,
+            keep,
+            _ceiling(concepts, scored.values()),
+        )
         if concepts and system in (None, "ICD-10-PCS") and _intent(folded) != "diagnosis"
         else None
     )
@@ -578,29 +590,49 @@ def _pcs_reading(
     vocabulary_key: _VocabularyKey,
     add_ons: frozenset[str],
     keep: Callable[[Result], None],
+    ceiling: float,
 ) -> Result | None:
-    """The query read again in ICD-10-PCS's words (pcs.py): its PCS codes are kept, and the
-    best of them is returned when it has nearly everything the query names."""
-    tokens = in_pcs_words(words(folded.replace(".", " ")))
-    if tokens is None:
+    """The query read again in ICD-10-PCS's words (pcs.py): its best PCS codes are kept, and
+    the best of them is returned when it has nearly everything the query names.
+
+    Read in words the user did not type, they rank below the best code that has the query's
+    own words (``ceiling``), unless the query asks for ICD-10-PCS itself.
+    """
+    tokens = words(folded.replace(".", " "))
+    asks_pcs = bool(set(tokens) & _PCS_CUES)
+    translated = in_pcs_words([t for t in tokens if t not in _PCS_CUES])
+    if translated is None:
         return None
-    concepts = _concepts(" ".join(tokens), vocabulary_key, {})
+    concepts = _concepts(" ".join(translated), vocabulary_key, {})
     if not concepts:
         return None
-    found = [
-        r
-        for r in _word_results(
-            concepts, release_ids, as_of, "procedure", add_ons, covers=True, system="ICD-10-PCS"
-        )
-        if r.system == "ICD-10-PCS"
-    ]
-    for result in found:
-        # Read in words the user did not type, a code ranks below those that have the
-        # query's own words; the best one is offered in the first five all the same.
+    found = sorted(
+        (
+            r
+            for r in _word_results(
+                concepts, release_ids, as_of, "procedure", add_ons, covers=True, system="ICD-10-PCS"
+            )
+            if r.system == "ICD-10-PCS"
+        ),
+        key=lambda r: (-r.score, len(r.description), r.code),
+    )[:PCS_KEEP]
+    for rank, result in enumerate(found, 1):
         result.score -= PCS_DISCOUNT
+        if not asks_pcs:
+            result.score = min(result.score, ceiling - 0.01 * rank)
         keep(result)
-    best = max(found, key=lambda r: (r.score, -len(r.description)), default=None)
+    best = found[0] if found else None
     return best if best is not None and best.covers >= PCS_COVERS else None
+
+
+def _ceiling(concepts: list[Concept], results: Iterable[Result]) -> float:
+    """The score of the best result when it has every word asked for (the PCS reading stays
+    below it); no ceiling when the best result lacks some ("ventilation over 96 consecutive
+    hours" is no CPT code's words)."""
+    best = max(results, key=lambda r: r.score, default=None)
+    if best is None or not best.text or _covers(concepts, best.text, best.code) < 0.999:
+        return math.inf
+    return best.score
 
 
 def _add_on_codes(aoc: InForce | None) -> frozenset[str]:
