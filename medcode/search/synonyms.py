@@ -15,6 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.toml")
+#: Drugs and devices by brand name, kept apart from the clinical list because they change
+#: with the market (a term may be in only one of the files).
+BRANDS_FILE = Path(__file__).with_name("brands.toml")
 
 
 class SynonymError(ValueError):
@@ -34,10 +37,17 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def load(path: Path = SYNONYMS_FILE) -> dict[str, Synonym]:
-    """Every term of the file, keyed by its normalized words; SynonymError names a bad entry."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def load(*paths: Path) -> dict[str, Synonym]:
+    """Every term of the files (by default the synonym list and the brands), keyed by its
+    normalized words; SynonymError names a bad entry or a term listed twice."""
     table: dict[str, Synonym] = {}
+    for path in paths or (SYNONYMS_FILE, BRANDS_FILE):
+        _read(path, table)
+    return table
+
+
+def _read(path: Path, table: dict[str, Synonym]) -> None:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     for number, entry in enumerate(data.get("entry", []), 1):
         where = f"{path.name}, entry {number}"
         terms = entry.get("terms")
@@ -61,7 +71,6 @@ def load(path: Path = SYNONYMS_FILE) -> dict[str, Synonym]:
                 tuple(c.replace(".", "").upper() for c in codes),
                 tuple(k for k in keys if k != key),
             )
-    return table
 
 
 @lru_cache(maxsize=1)
