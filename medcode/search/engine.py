@@ -524,6 +524,7 @@ def search(
             joined=_joined(folded),
             denied=_without_words(folded),
             numbers=_query_numbers(_spell_out(text)),
+            doses=_query_doses(_spell_out(text)),
         )
         for result in found:
             keep(result)
@@ -560,6 +561,7 @@ def search(
                 joined=_joined(part),
                 denied=_without_words(part),
                 numbers=_query_numbers(part),
+                doses=_query_doses(part),
             )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
@@ -874,6 +876,7 @@ def _word_results(
     denied: frozenset[str] | None = None,
     numbers: tuple[float, ...] = (),
     system: str | None = None,
+    doses: tuple[tuple[str, float], ...] = (),
 ) -> list[Result]:
     """Scored candidates; ``covers`` asks for each result's share of the query (for parts);
     ``numbers`` are the query's, which favour the texts whose ranges hold them."""
@@ -996,7 +999,7 @@ def _word_results(
                 + _disjoined(joined, length or title)
             )
             this = _score(concepts, title, terms, r["code"], length=length, asked=asked_stems)
-            if numbers and _in_range(numbers, title):
+            if numbers and (_in_range(numbers, title) or _dose_fits(doses, title)):
                 this += RANGE_BONUS
             if this - discount - against > score:
                 score, best_discount, best_text = this - discount - against, discount, title
@@ -1134,6 +1137,53 @@ def _reported_below(
 def _query_numbers(text: str) -> tuple[float, ...]:
     """The numbers a query gives ("1.5 cm", "BMI 42", "20 lesions"); not those in a word (x3)."""
     return tuple(float(n) for n in _QUERY_NUMBER.findall(text))
+
+
+_DOSE_UNITS = {
+    "mcg": ("mass", 0.001),
+    "microgram": ("mass", 0.001),
+    "micrograms": ("mass", 0.001),
+    "mg": ("mass", 1.0),
+    "milligram": ("mass", 1.0),
+    "milligrams": ("mass", 1.0),
+    "g": ("mass", 1000.0),
+    "gm": ("mass", 1000.0),
+    "gram": ("mass", 1000.0),
+    "grams": ("mass", 1000.0),
+    "unit": ("unit", 1.0),
+    "units": ("unit", 1.0),
+    "iu": ("unit", 1.0),
+    "ml": ("volume", 1.0),
+    "cc": ("volume", 1.0),
+}
+_UNIT = r"(" + "|".join(sorted(_DOSE_UNITS, key=len, reverse=True)) + r")\b"
+_QUERY_DOSE = re.compile(r"(?<![a-z0-9.])" + _NUMBER + r"\s*" + _UNIT, re.IGNORECASE)
+_PER_DOSE = re.compile(r"\bper\s+" + _NUMBER + r"\s*" + _UNIT)
+
+
+def _query_doses(text: str) -> tuple[tuple[str, float], ...]:
+    """The doses a query gives, each as (kind, amount in mg, units or ml): "1 gram" is 1000 mg."""
+    doses = []
+    for number, unit in _QUERY_DOSE.findall(text):
+        kind, scale = _DOSE_UNITS[unit.lower()]
+        doses.append((kind, float(number) * scale))
+    return tuple(doses)
+
+
+def _dose_fits(doses: tuple[tuple[str, float], ...], text: str) -> bool:
+    """Whether a dose the query gives is a whole number of the units a drug code is billed
+    in ("4 mg" of a code "per 1 mg", "1 gram" of one "per 250 mg")."""
+    if not doses or "per" not in text.lower():
+        return False
+    for number, unit in _PER_DOSE.findall(text.lower()):
+        kind, scale = _DOSE_UNITS[unit]
+        per = float(number) * scale
+        for asked_kind, amount in doses:
+            if asked_kind == kind and per > 0 and amount >= per:
+                units = amount / per
+                if abs(units - round(units)) < 1e-6:
+                    return True
+    return False
 
 
 def _in_range(numbers: tuple[float, ...], text: str) -> bool:

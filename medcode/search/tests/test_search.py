@@ -316,3 +316,11 @@ def test_a_number_the_query_gives_counts_where_a_text_states_a_range_holding_it(
     assert not engine._in_range((96.0,), "ventilation greater than 96 consecutive hours")
     # A number written without a range is matched as a word, not here.
     assert not engine._in_range((45.0,), "psychotherapy 45 minutes")
+
+
+def test_a_dose_counts_where_a_drug_code_is_billed_in_whole_units_of_it() -> None:
+    assert engine._query_doses("Rocephin 1 gram") == (("mass", 1000.0),)
+    assert engine._dose_fits((("mass", 4.0),), "Injection, ondansetron hydrochloride, per 1 mg")
+    assert engine._dose_fits((("mass", 1000.0),), "Injection, ceftriaxone sodium, per 250 mg")
+    assert not engine._dose_fits((("mass", 300.0),), "Injection, ceftriaxone sodium, per 250 mg")
+    assert not engine._dose_fits((("unit", 4.0),), "Injection, ondansetron hydrochloride, per 1 mg")
