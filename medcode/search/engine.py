@@ -85,6 +85,8 @@ PCS_KEEP = 3
 _PCS_CUES = frozenset({"pcs", "inpatient", "icd10pcs"})
 #: Fewer codes than this having every word of a longer query: codes missing one word come too.
 FEW_CANDIDATES = 20
+#: The weight of a word in fewer than about 2,000 index entries (see _weight).
+RARE_WEIGHT = 0.3
 
 # "with" is in a third of ICD-10 titles: as a search term it costs time and decides nothing.
 STOPWORDS = frozenset(
@@ -612,7 +614,16 @@ def _pcs_reading(
         (
             r
             for r in _word_results(
-                concepts, release_ids, as_of, "procedure", add_ons, covers=True, system="ICD-10-PCS"
+                concepts,
+                release_ids,
+                as_of,
+                "procedure",
+                add_ons,
+                covers=True,
+                system="ICD-10-PCS",
+                # PCS titles repeat their words by the thousands: no wider search (tens of
+                # milliseconds) for a reading that only offers a code beside the others.
+                relax=False,
             )
             if r.system == "ICD-10-PCS"
         ),
@@ -877,8 +888,10 @@ def _word_results(
     numbers: tuple[float, ...] = (),
     system: str | None = None,
     doses: tuple[tuple[str, float], ...] = (),
+    relax: bool = True,
 ) -> list[Result]:
     """Scored candidates; ``covers`` asks for each result's share of the query (for parts);
+    ``relax`` lets a query that few or no codes have every word of reach wider;
     ``numbers`` are the query's, which favour the texts whose ranges hold them."""
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
     # rank candidates but do not choose them.
@@ -889,29 +902,39 @@ def _word_results(
         # No code has every word: accept codes that miss one (a word the user added that
         # CMS does not write); scoring still puts codes with more of the words first.
         groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
-        found = _full_text(release_ids, groups, system=system)
-        if not found and len(required) > 3:
+        if not relax and len(required) > 6:
+            # Long groups of common words are the slow ones.
+            groups = [g for g in groups if max(c.weight for c in g) >= RARE_WEIGHT]
+        found = _full_text(release_ids, groups, system=system) if groups else []
+        if not found and len(required) > 3 and relax:
             # Two words no code has ("non small cell", "LOC"): codes missing two, rather than
             # nothing at all.
             groups = [list(g) for g in combinations(required[:8], len(required[:8]) - 2)]
             found = _full_text(release_ids, groups, system=system)
-        if not found and len(required) > 3:
-            # Still nothing: the rarer half of the words, which say most about the code.
+        if not found and len(required) > 3 and relax:
+            # Still nothing: the rarer half of the words, which say most about the code; then
+            # any one of them, best first by the database.
             core = sorted(required, key=lambda c: -c.weight)[: (len(required) + 1) // 2]
-            found = _full_text(release_ids, [core], system=system)
-        if not found and len(required) > 3:
-            # Any of the words, best first by the database: slower, and only for a query
-            # that nothing else answers.
-            found = _full_text(release_ids, [[c] for c in required[:8]], system=system)
-    elif len(required) > 2 and len(found) < FEW_CANDIDATES:
+            found = _full_text(release_ids, [core], system=system) or _full_text(
+                release_ids, [[c] for c in core], system=system
+            )
+    elif relax and len(required) > 2 and len(found) < FEW_CANDIDATES:
         # Only a few codes have every word, and a word the user added may be one the right
         # code's text lacks ("AV graft for dialysis access", "adult tonsillectomy"): codes
         # that miss one come in too, scored below those that have them all. (Not with two
         # words, where one word alone reads much of the index.)
-        groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
+        # A group of only common words ("percutaneous endoscopic approach") matches thousands
+        # of titles, costs tens of milliseconds and adds nothing the scoring would keep.
+        groups = [
+            group
+            for group in (required[:i] + required[i + 1 :] for i in range(min(len(required), 8)))
+            if max(c.weight for c in group) >= RARE_WEIGHT
+        ]
         have_ids = {r["id"] for r in found}
         found += [
-            r for r in _full_text(release_ids, groups, system=system) if r["id"] not in have_ids
+            r
+            for r in (_full_text(release_ids, groups, system=system) if groups else [])
+            if r["id"] not in have_ids
         ]
     if len(found) >= CANDIDATES and intent != "diagnosis" and system is None:
         # The candidates were cut short: ICD-10-PCS and ICD-10-CM titles are long and many, and
