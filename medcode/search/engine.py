@@ -918,7 +918,7 @@ def _word_results(
             found = _full_text(release_ids, [core], system=system) or _full_text(
                 release_ids, [[c] for c in core], system=system
             )
-    elif relax and len(required) > 2 and len(found) < FEW_CANDIDATES:
+    elif len(required) > 2 and len(found) < FEW_CANDIDATES:
         # Only a few codes have every word, and a word the user added may be one the right
         # code's text lacks ("AV graft for dialysis access", "adult tonsillectomy"): codes
         # that miss one come in too, scored below those that have them all. (Not with two
