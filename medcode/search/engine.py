@@ -295,6 +295,9 @@ ANESTHESIA_PENALTY = 1.0
 INHERIT_HEADERS = 5
 INHERIT_MOST = 300
 INHERIT_LIFT = 0.5
+#: ... and, for a header found by its own title, how far below it (its children share its
+#: words, so they were missing only because the database matched them otherwise).
+INHERIT_BELOW = -0.1
 #: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
 HEAD_BONUS = 0.4
 #: What a text loses when it denies a word the query asks for ("not prescribed").
@@ -990,6 +993,7 @@ def _word_results(
     asks_encounter = bool(asked & _ENCOUNTER_WORDS)
     asked_stems = _asked_stems(concepts)
     headers: list[Result] = []
+    lifts: dict[str, float] = {}
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
         # Each text that names the code, scored as a title: (text, other words, the words
@@ -1116,21 +1120,35 @@ def _word_results(
         result.text = text
         result.covers = share
         results.append(result)
-        if r["system"] == "ICD-10-CM" and not r["billable"] and best_discount == INCLUSION_DISCOUNT:
-            # Found by an inclusion term of a subcategory ("fracture of hip NOS" at S72.00):
-            # the code to report is below it, and has none of those words.
-            result.text = f"{text} {extra_terms.get(key, '')}"
+        if r["system"] == "ICD-10-CM" and not r["billable"]:
+            if best_discount == INCLUSION_DISCOUNT:
+                # Its inclusion term names what is reported below it: that code comes first.
+                result.text = f"{text} {extra_terms.get(key, '')}"
+                lifts[r["code"]] = INHERIT_LIFT
             headers.append(result)
-    return results + _reported_below(headers, release_ids, as_of)
+    # A header that ranks well ("fracture of hip NOS" at S72.00, its inclusion term) cannot be
+    # reported; the code below it may have none of the words asked for, or not in the order
+    # the database matched, and be missing from the candidates.
+    found_codes = {r.code for r in results if r.billable}
+    headers = [
+        h
+        for h in sorted(headers, key=lambda r: -r.score)[:INHERIT_HEADERS]
+        if not any(c.startswith(h.code) for c in found_codes)
+    ]
+    return results + _reported_below(headers, release_ids, as_of, lifts)
 
 
 def _reported_below(
-    headers: list[Result], release_ids: tuple[int, ...], as_of: date
+    headers: list[Result],
+    release_ids: tuple[int, ...],
+    as_of: date,
+    lifts: dict[str, float],
 ) -> list[Result]:
-    """For ICD-10-CM headers found by their inclusion terms, the billable code a coder reports
-    for the words as given: the unspecified side or site, initial encounter (S72.009A for
-    "hip fracture"), ranked just above its header. A header with more than a few hundred codes
-    below it (a whole category) names no one default and gets none."""
+    """For the best ICD-10-CM headers, which cannot be reported, the billable code a coder
+    reports for the words as given: the unspecified side or site, initial encounter (S72.009A
+    for "hip fracture"), ranked by ``lifts`` (above a header found by its inclusion term, just
+    below one found by its title). A header with more than a few hundred codes below it (a
+    whole category) names no one default and gets none."""
     below = []
     for header in sorted(headers, key=lambda r: -r.score)[:INHERIT_HEADERS]:
         found = rows(
@@ -1150,7 +1168,7 @@ def _reported_below(
                 r["code"],
             ),
         )
-        child = _result(default, as_of, header.score + INHERIT_LIFT)
+        child = _result(default, as_of, header.score + lifts.get(header.code, INHERIT_BELOW))
         child.text = f"{header.text} {default['title']}"
         child.covers = header.covers
         below.append(child)
