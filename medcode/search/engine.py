@@ -530,6 +530,7 @@ def search(
             denied=_without_words(folded),
             numbers=_query_numbers(_spell_out(text)),
             doses=_query_doses(_spell_out(text)),
+            absent=_absent(_spell_out(text)),
         )
         for result in found:
             keep(result)
@@ -567,6 +568,7 @@ def search(
                 denied=_without_words(part),
                 numbers=_query_numbers(part),
                 doses=_query_doses(part),
+                absent=_absent(part),
             )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
@@ -892,13 +894,21 @@ def _word_results(
     system: str | None = None,
     doses: tuple[tuple[str, float], ...] = (),
     relax: bool = True,
+    absent: frozenset[str] = frozenset(),
 ) -> list[Result]:
     """Scored candidates; ``covers`` asks for each result's share of the query (for parts);
     ``relax`` lets a query that few or no codes have every word of reach wider;
     ``numbers`` are the query's, which favour the texts whose ranges hold them."""
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
     # rank candidates but do not choose them.
-    required = [c for c in concepts if not c.label.isdigit()] or concepts
+    # What the query asks to be absent is not looked for, nor the word saying so.
+    required = [
+        c
+        for c in concepts
+        if not c.label.isdigit()
+        and not _denied(c, absent)
+        and not (absent and c.label in _ABSENCE_WORDS)
+    ] or concepts
     groups = [required]
     found = _full_text(release_ids, groups, system=system)
     if len(required) > 1 and not found:
@@ -994,6 +1004,7 @@ def _word_results(
     asked_stems = _asked_stems(concepts)
     headers: list[Result] = []
     lifts: dict[str, float] = {}
+    absent_concepts = [c for c in concepts if _denied(c, absent)] if absent else []
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
         # Each text that names the code, scored as a title: (text, other words, the words
@@ -1014,6 +1025,16 @@ def _word_results(
                 for t in (extra_terms.get(key) or "").split(";")
                 if t.strip()
             ]
+        # What the query asks to be absent and one of the code's texts names all the same.
+        named = (
+            frozenset(
+                c.label
+                for c in absent_concepts
+                if any(_positively(c, words(f"{t[0]} {t[1]}")) for t in texts)
+            )
+            if absent_concepts
+            else frozenset()
+        )
         score = -math.inf
         best_discount = 0.0
         best_text = texts[0][0]
@@ -1025,7 +1046,16 @@ def _word_results(
                 + _lacks(length or title, asked_stems[0], denied, state)
                 + _disjoined(joined, length or title)
             )
-            this = _score(concepts, title, terms, r["code"], length=length, asked=asked_stems)
+            this = _score(
+                concepts,
+                title,
+                terms,
+                r["code"],
+                length=length,
+                asked=asked_stems,
+                absent=absent,
+                named=named,
+            )
             if numbers and (_in_range(numbers, title) or _dose_fits(doses, title)):
                 this += RANGE_BONUS
             if this - discount - against > score:
@@ -1348,6 +1378,54 @@ def _without_words(text: str) -> frozenset[str]:
     return frozenset(stem(b) for a, b in pairwise(tokens) if a in ("without", "wo"))
 
 
+_ABSENCE_WORDS = frozenset({"without", "wo", "no"})
+#: The most words after "without" read as what is to be absent.
+ABSENT_MOST = 3
+_ABSENCE_ENDS = frozenset({"with", "and", "or", "but", "plus"})
+_NEGATING = frozenset({"without", "wo", "no", "not", "non", "excluding", "except"})
+
+
+def _absent(text: str) -> frozenset[str]:
+    """The stems of what a query asks to be absent: the words after "without" or "no" up to
+    "with", "and" or "or" ("tonsillectomy without adenoids", "hysterectomy without removal of
+    ovaries"). Contrast is left to the query's with/without state (see _with_state)."""
+    absent: set[str] = set()
+    for clause in re.split(r"[,;()]", text):
+        tokens = words(clause)
+        for i, token in enumerate(tokens):
+            if token not in _ABSENCE_WORDS:
+                continue
+            span = []
+            for word in tokens[i + 1 :]:
+                if word in _ABSENCE_ENDS or word in _ABSENCE_WORDS:
+                    break
+                span.append(word)
+            span = [w for w in span if w not in STOPWORDS][:ABSENT_MOST]
+            if span and not set(span) & _CONTRAST_WORDS:
+                absent.update(stem(w) for w in span)
+    return frozenset(absent)
+
+
+def _denied(concept: Concept, absent: frozenset[str]) -> bool:
+    """Whether the query asks ``concept`` to be absent (every word of its label is)."""
+    label = [w for w in words(concept.label) if w not in STOPWORDS]
+    return bool(absent) and bool(label) and all(stem(w) in absent for w in label)
+
+
+def _positively(concept: Concept, text_words: list[str]) -> bool:
+    """Whether a text names the concept other than as absent ("without adenoidectomy", "no
+    loss of consciousness" do not name it)."""
+    for phrase in concept.phrases:
+        stems = [stem(w) for w in phrase]
+        text_stems = [stem(w) for w in text_words]
+        if not all(s in text_stems for s in stems):
+            continue
+        for i, s in enumerate(text_stems):
+            if s == stems[0] and not _NEGATING & set(text_words[max(0, i - 3) : i]):
+                return True
+    return False
+
+
 def _lacks(
     text: str, stems: frozenset[str], denied: frozenset[str] | None, state: str | None
 ) -> float:
@@ -1493,6 +1571,8 @@ def _score(
     default_bonus: bool = True,
     length: str | None = None,
     asked: tuple[frozenset[str], tuple[str, ...]] | None = None,
+    absent: frozenset[str] = frozenset(),
+    named: frozenset[str] = frozenset(),
 ) -> float:
     """Out of about 10: concepts found in ``title`` (``terms`` count less), less a little per
     title word not asked for (counted in ``length`` when given: a spelled-out title)."""
@@ -1505,6 +1585,11 @@ def _score(
     matched_words = 0
     vouched = False
     for concept in concepts:
+        if absent and _denied(concept, absent):
+            # Asked to be absent: a code none of whose texts names it has what was asked.
+            if concept.label not in named and not _positively(concept, title_words):
+                covered += concept.weight
+            continue
         if code and code in concept.codes:
             # A synonym that names this code vouches for it, however CMS abbreviates the title.
             covered += concept.weight

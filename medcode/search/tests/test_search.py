@@ -324,3 +324,32 @@ def test_a_dose_counts_where_a_drug_code_is_billed_in_whole_units_of_it() -> Non
     assert engine._dose_fits((("mass", 1000.0),), "Injection, ceftriaxone sodium, per 250 mg")
     assert not engine._dose_fits((("mass", 300.0),), "Injection, ceftriaxone sodium, per 250 mg")
     assert not engine._dose_fits((("unit", 4.0),), "Injection, ondansetron hydrochloride, per 1 mg")
+
+
+def test_what_a_query_asks_to_be_absent_is_read_up_to_the_next_clause() -> None:
+    stems = engine._absent
+    assert stems("tonsillectomy without adenoids") == {engine.stem("adenoids")}
+    assert stems("hysterectomy without removal of ovaries") == {
+        engine.stem("removal"),
+        engine.stem("ovaries"),
+    }
+    assert stems("concussion no LOC, initial") == {engine.stem("loc")}  # not "initial"
+    assert stems("CT head without contrast") == frozenset()  # the with/without state's job
+    assert stems("cystoscopy without and with biopsy") == frozenset()
+    adenoids = engine.Concept("adenoids", [["adenoids"]])
+    # A text that says the thing is absent does not name it; one that has it does.
+    assert not engine._positively(adenoids, "tonsillectomy without adenoids".split())
+    assert engine._positively(adenoids, "removal of tonsils and adenoids".split())
+
+
+def test_a_text_without_what_the_query_asks_to_be_absent_covers_it() -> None:
+    query = "tonsillectomy without adenoids"
+    concepts = _words_concepts(query)
+    absent = engine._absent(query)
+    alone = engine._score(concepts, "tonsillectomy alone", "", absent=absent)
+    both = engine._score(concepts, "tonsillectomy and adenoids", "", absent=absent)
+    named = engine._score(
+        concepts, "tonsillectomy alone", "", absent=absent, named=frozenset({"adenoids"})
+    )
+    assert alone > both
+    assert alone > named  # another text of the code names what was to be absent
