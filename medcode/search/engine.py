@@ -648,9 +648,7 @@ def _ceiling(concepts: list[Concept], results: Iterable[Result]) -> float:
     below it); no ceiling when the best result lacks some ("ventilation over 96 consecutive
     hours" is no CPT code's words)."""
     best = max(results, key=lambda r: r.score, default=None)
-    if best is None or not best.text or _covers(concepts, best.text, best.code) < 0.999:
-        return math.inf
-    return best.score
+    return best.score if best is not None else math.inf
 
 
 def _add_on_codes(aoc: InForce | None) -> frozenset[str]:
