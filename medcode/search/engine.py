@@ -80,7 +80,7 @@ PCS_SLOT = 5
 PCS_COVERS = 0.75
 PCS_DISCOUNT = 1.0
 #: How many codes of the PCS reading are kept (the rest are siblings of the same operation).
-PCS_KEEP = 3
+PCS_KEEP = 1
 #: Words that ask for ICD-10-PCS itself: its codes may then come first.
 _PCS_CUES = frozenset({"pcs", "inpatient", "icd10pcs"})
 #: Fewer codes than this having every word of a longer query: codes missing one word come too.
