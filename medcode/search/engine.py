@@ -1037,7 +1037,11 @@ def _word_results(
         best_discount = 0.0
         best_text = texts[0][0]
         agreeing = []
+        fitted = False
         for title, terms, length, discount in texts:
+            # A number or dose the query gives is in a range or billing unit this text states.
+            fits = bool(numbers) and (_in_range(numbers, title) or _dose_fits(doses, title))
+            fitted = fitted or fits
             against = (
                 _contradicts(state, length or title)
                 + _negates(length or title, asked_stems[0], asked)
@@ -1053,8 +1057,9 @@ def _word_results(
                 asked=asked_stems,
                 absent=absent,
                 named=named,
+                fits=fits,
             )
-            if numbers and (_in_range(numbers, title) or _dose_fits(doses, title)):
+            if fits:
                 this += RANGE_BONUS
             if this - discount - against > score:
                 score, best_discount, best_text = this - discount - against, discount, title
@@ -1064,7 +1069,7 @@ def _word_results(
         # The share of the query the code has, in texts that do not contradict it (needed to
         # rank a pointed-at code and the parts of a query naming several things).
         share = (
-            _covers(concepts, " ".join(agreeing), r["code"])
+            _covers(concepts, " ".join(agreeing), r["code"], fits=fitted)
             if covers or r["code"] in normalized_targets
             else 0.0
         )
@@ -1225,9 +1230,11 @@ _DOSE_UNITS = {
     "ml": ("volume", 1.0),
     "cc": ("volume", 1.0),
 }
+_MEASURE_UNITS = frozenset(_DOSE_UNITS) | {"cm", "mm", "sq", "kg", "lb", "lbs", "hours", "hour"}
 _UNIT = r"(" + "|".join(sorted(_DOSE_UNITS, key=len, reverse=True)) + r")\b"
 _QUERY_DOSE = re.compile(r"(?<![a-z0-9.])" + _NUMBER + r"\s*" + _UNIT, re.IGNORECASE)
-_PER_DOSE = re.compile(r"\bper\s+" + _NUMBER + r"\s*" + _UNIT)
+# "per 250 mg", and the unit a HCPCS drug descriptor ends on (", 1 mg", ", 5 mg").
+_PER_DOSE = re.compile(r"(?:\bper\s+|,\s*)" + _NUMBER + r"\s*" + _UNIT + r"(?=\s*(?:$|,|\())")
 
 
 def _query_doses(text: str) -> tuple[tuple[str, float], ...]:
@@ -1239,10 +1246,15 @@ def _query_doses(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(doses)
 
 
+def _measure(concept: Concept) -> bool:
+    """Whether a concept is a number or a unit of measure the query gives ("4", "mg", "cm")."""
+    return concept.label.replace(".", "").isdigit() or concept.label in _MEASURE_UNITS
+
+
 def _dose_fits(doses: tuple[tuple[str, float], ...], text: str) -> bool:
     """Whether a dose the query gives is a whole number of the units a drug code is billed
     in ("4 mg" of a code "per 1 mg", "1 gram" of one "per 250 mg")."""
-    if not doses or "per" not in text.lower():
+    if not doses or not any(c.isdigit() for c in text):
         return False
     for number, unit in _PER_DOSE.findall(text.lower()):
         kind, scale = _DOSE_UNITS[unit]
@@ -1441,12 +1453,15 @@ def _lacks(
     return 0.0
 
 
-def _covers(concepts: list[Concept], text: str, code: str) -> float:
-    """The share of ``concepts`` that ``text`` has (a synonym's pointer counts as having it)."""
+def _covers(concepts: list[Concept], text: str, code: str, *, fits: bool = False) -> float:
+    """The share of ``concepts`` that ``text`` has (a synonym's pointer counts as having it;
+    with ``fits``, so do the query's numbers and units: "1 gram" of a code per 250 mg)."""
     text_words = words(text)
     text_stems = {stem(w) for w in text_words}
     found = sum(
-        1 for c in concepts if code in c.codes or _contains(c, text_words, text_stems) >= 0.9
+        1
+        for c in concepts
+        if code in c.codes or (fits and _measure(c)) or _contains(c, text_words, text_stems) >= 0.9
     )
     return found / len(concepts) if concepts else 0.0
 
@@ -1571,6 +1586,7 @@ def _score(
     asked: tuple[frozenset[str], tuple[str, ...]] | None = None,
     absent: frozenset[str] = frozenset(),
     named: frozenset[str] = frozenset(),
+    fits: bool = False,
 ) -> float:
     """Out of about 10: concepts found in ``title`` (``terms`` count less), less a little per
     title word not asked for (counted in ``length`` when given: a spelled-out title)."""
@@ -1583,6 +1599,10 @@ def _score(
     matched_words = 0
     vouched = False
     for concept in concepts:
+        if fits and _measure(concept) and not _contains(concept, title_words, title_stems):
+            # "1 gram" of a code billed per 250 mg: the amount is what the text's unit says.
+            covered += concept.weight
+            continue
         if absent and _denied(concept, absent):
             # Asked to be absent: a code none of whose texts names it has what was asked.
             if concept.label not in named and not _positively(concept, title_words):
