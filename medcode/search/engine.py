@@ -1494,10 +1494,13 @@ def _full_text(
     expression = " OR ".join(
         "(" + " AND ".join(_fts_concept(c) for c in group) + ")" for group in groups
     )
+    # PCS titles are ranked by length, as on PostgreSQL: bm25 reads the term positions of
+    # every match and costs ten times as much, for the same candidates (the suites agree).
+    order = "length(e.title), e.code" if system == "ICD-10-PCS" else f"bm25(search_fts, {weights})"
     return rows(
         f"SELECT {columns} FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
         f"WHERE search_fts MATCH %s AND e.release_id IN ({placeholders(len(release_ids))}) "
-        f"{only}ORDER BY bm25(search_fts, {weights}) LIMIT %s",
+        f"{only}ORDER BY {order} LIMIT %s",
         [expression, *release_ids, *limit],
     )
 

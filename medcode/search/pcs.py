@@ -52,11 +52,16 @@ def pcs_words() -> dict[tuple[str, ...], tuple[tuple[str, ...], bool]]:
     return load()
 
 
+@lru_cache(maxsize=1)
+def _longest() -> int:
+    return max((len(k) for k in pcs_words()), default=1)
+
+
 def in_pcs_words(tokens: list[str]) -> list[str] | None:
     """``tokens`` as ICD-10-PCS titles would write them, or None when none of them names an
     operation, an approach or a procedure PCS describes (nothing to read again)."""
     table = pcs_words()
-    longest = max((len(k) for k in table), default=1)
+    longest = _longest()
     out: list[str] = []
     operation = False
     i = 0
