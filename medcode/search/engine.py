@@ -1389,8 +1389,10 @@ def _without_words(text: str) -> frozenset[str]:
 
 
 _ABSENCE_WORDS = frozenset({"without", "wo", "no"})
+#: How much of a thing asked to be absent a text has that merely does not mention it.
+OMITTED = 0.8
 #: The most words after "without" read as what is to be absent.
-ABSENT_MOST = 3
+ABSENT_MOST = 2
 _ABSENCE_ENDS = frozenset({"with", "and", "or", "but", "plus"})
 _NEGATING = frozenset({"without", "wo", "no", "not", "non", "excluding", "except"})
 
@@ -1400,20 +1402,28 @@ def _absent(text: str) -> frozenset[str]:
     "with", "and" or "or" ("tonsillectomy without adenoids", "hysterectomy without removal of
     ovaries"). Contrast is left to the query's with/without state (see _with_state)."""
     absent: set[str] = set()
+    present: set[str] = set()
     for clause in re.split(r"[,;()]", text):
         tokens = words(clause)
+        inside: set[int] = set()
         for i, token in enumerate(tokens):
             if token not in _ABSENCE_WORDS:
                 continue
             span = []
-            for word in tokens[i + 1 :]:
+            for j in range(i + 1, len(tokens)):
+                word = tokens[j]
                 if word in _ABSENCE_ENDS or word in _ABSENCE_WORDS:
                     break
-                span.append(word)
-            span = [w for w in span if w not in STOPWORDS][:ABSENT_MOST]
+                if word.isdigit() or word in _STEERING_WORDS or len(span) == ABSENT_MOST:
+                    break  # "without the patient, first 30 minutes": the count is asked for
+                inside.add(j)
+                if word not in STOPWORDS:
+                    span.append(word)
             if span and not set(span) & _CONTRAST_WORDS:
                 absent.update(stem(w) for w in span)
-    return frozenset(absent)
+        present.update(stem(w) for j, w in enumerate(tokens) if j not in inside)
+    # "carotid body tumor excision without carotid resection": carotid is asked for too.
+    return frozenset(absent - present)
 
 
 def _denied(concept: Concept, absent: frozenset[str]) -> bool:
@@ -1431,7 +1441,12 @@ def _positively(concept: Concept, text_words: list[str]) -> bool:
         if not all(s in text_stems for s in stems):
             continue
         for i, s in enumerate(text_stems):
-            if s == stems[0] and not _NEGATING & set(text_words[max(0, i - 3) : i]):
+            before = text_words[max(0, i - 3) : i]
+            # CMS abbreviates "without" as "w/o", which reads as the words "w" "o".
+            negated = _NEGATING & set(before) or any(
+                a == "w" and b == "o" for a, b in pairwise(before)
+            )
+            if s == stems[0] and not negated:
                 return True
     return False
 
@@ -1607,9 +1622,11 @@ def _score(
             covered += concept.weight
             continue
         if absent and _denied(concept, absent):
-            # Asked to be absent: a code none of whose texts names it has what was asked.
+            # Asked to be absent: a code none of whose texts names it has what was asked, and
+            # one whose text says so ("without Doppler") has it best.
             if concept.label not in named and not _positively(concept, title_words):
-                covered += concept.weight
+                said = _contains(concept, title_words, title_stems) > 0
+                covered += concept.weight * (1.0 if said else OMITTED)
             continue
         if code and code in concept.codes:
             # A synonym that names this code vouches for it, however CMS abbreviates the title.
