@@ -336,10 +336,17 @@ def test_what_a_query_asks_to_be_absent_is_read_up_to_the_next_clause() -> None:
     assert stems("concussion no LOC, initial") == {engine.stem("loc")}  # not "initial"
     assert stems("CT head without contrast") == frozenset()  # the with/without state's job
     assert stems("cystoscopy without and with biopsy") == frozenset()
+    # A word asked for before "without" stays asked for; a count after it is asked for too.
+    assert stems("carotid body excision without carotid resection") == {engine.stem("resection")}
+    assert stems("caregiver training without the patient first 30 minutes") == {
+        engine.stem("patient")
+    }
     adenoids = engine.Concept("adenoids", [["adenoids"]])
     # A text that says the thing is absent does not name it; one that has it does.
     assert not engine._positively(adenoids, ["tonsillectomy", "without", "adenoids"])
     assert engine._positively(adenoids, ["removal", "of", "tonsils", "and", "adenoids"])
+    doppler = engine.Concept("doppler", [["doppler"]])
+    assert not engine._positively(doppler, ["tte", "w", "o", "doppler", "complete"])  # CMS's w/o
 
 
 def test_a_text_without_what_the_query_asks_to_be_absent_covers_it() -> None:
