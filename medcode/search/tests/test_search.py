@@ -360,3 +360,10 @@ def test_a_text_without_what_the_query_asks_to_be_absent_covers_it() -> None:
     )
     assert alone > both
     assert alone > named  # another text of the code names what was to be absent
+
+
+def test_short_plurals_share_a_stem_with_their_singular() -> None:
+    assert engine.stem("rays") == engine.stem("ray")
+    assert engine.stem("ribs") == engine.stem("rib")
+    assert engine.stem("knees") == engine.stem("knee")
+    assert engine.stem("glass") == "glass" and engine.stem("virus") == "virus"
