@@ -366,4 +366,4 @@ def test_short_plurals_share_a_stem_with_their_singular() -> None:
     assert engine.stem("rays") == engine.stem("ray")
     assert engine.stem("ribs") == engine.stem("rib")
     assert engine.stem("knees") == engine.stem("knee")
-    assert engine.stem("glass") == "glass" and engine.stem("virus") == "virus"
+    assert engine.stem("mass") == "mass" and engine.stem("axis") == "axis"
