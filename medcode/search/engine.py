@@ -1370,7 +1370,10 @@ def _negates(text: str, stems: frozenset[str], asked: set[str]) -> float:
         return 0.0  # the query denies something itself: the text's denial may be what it asks
     tokens = words(text)
     for i, word in enumerate(tokens):
-        if word in _NEGATORS:
+        if word in _NEGATORS and tokens[i + 1 : i + 3] == ["specified", "as"]:
+            # "not specified as recurrent" denies recurrent (A04.72 is not the recurrent C diff).
+            after = tokens[i + 3 : i + 4]
+        elif word in _NEGATORS:
             # Only the word denied: "non-emergency transport" is still a transport.
             after = tokens[i + 1 : i + 2]
         elif word == "other" and tokens[i + 1 : i + 2] == ["than"]:

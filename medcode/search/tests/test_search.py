@@ -367,3 +367,10 @@ def test_short_plurals_share_a_stem_with_their_singular() -> None:
     assert engine.stem("ribs") == engine.stem("rib")
     assert engine.stem("knees") == engine.stem("knee")
     assert engine.stem("mass") == "mass" and engine.stem("axis") == "axis"
+
+
+def test_not_specified_as_denies_the_word_after_it() -> None:
+    recurrent = frozenset({engine.stem("recurrent")})
+    title = "enterocolitis due to clostridium difficile not specified as recurrent"
+    assert engine._negates(title, recurrent, {"recurrent"}) > 0
+    assert engine._negates("enterocolitis recurrent", recurrent, {"recurrent"}) == 0
