@@ -1163,6 +1163,11 @@ def _word_results(
     # reported; the code below it may have none of the words asked for, or not in the order
     # the database matched, and be missing from the candidates.
     found_codes = {r.code for r in results if r.billable}
+    top = max((r.score for r in results), default=0.0)
+    for header in headers:
+        if header.score >= top:
+            # The best answer is a header: the query names it, and its code comes first.
+            lifts[header.code] = INHERIT_LIFT
     headers = [
         h
         for h in sorted(headers, key=lambda r: -r.score)[:INHERIT_HEADERS]
