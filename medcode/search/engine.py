@@ -298,6 +298,8 @@ INHERIT_LIFT = 0.5
 #: ... and, for a header found by its own title, how far below it (its children share its
 #: words, so they were missing only because the database matched them otherwise).
 INHERIT_BELOW = -0.1
+#: What a modifier loses against a query of three or more words that does not ask for one.
+MODIFIER_PENALTY = 0.5
 #: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
 HEAD_BONUS = 0.4
 #: What a text loses when it denies a word the query asks for ("not prescribed").
@@ -1123,6 +1125,16 @@ def _word_results(
         ):
             # A fracture or injury is coded first for its initial encounter.
             score -= 0.5
+        if (
+            r["system"] == "MODIFIER"
+            and len(concepts) > 2
+            and "modifier" not in asked
+            and _covers(concepts, text, r["code"]) < 0.999
+        ):
+            # A modifier's short description shares words with the services it modifies
+            # ("basic life support transport"): unless it has every word of a longer query,
+            # the query describes the service.
+            score -= MODIFIER_PENALTY
         if intent == "procedure":
             score += _PROCEDURE_BONUS.get(r["system"], 0.0)
         elif intent == "diagnosis" and r["system"] == "ICD-10-CM":
