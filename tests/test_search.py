@@ -37,6 +37,30 @@ def test_every_word_of_the_pcs_reading_is_a_word_of_a_pcs_title(
     assert unknown == []
 
 
+def test_readings_beyond_the_typed_words_put_the_code_a_coder_means_first(
+    full_load: list[Outcome],
+) -> None:
+    day = date(2026, 1, 15)
+    first = {
+        q: search(q, day).results[0].display_code
+        for q in (
+            "lumpectomy",  # one of our names of 19301, not marked "partial"
+            "hip fracture",  # the billable code below the header S72.00
+            "parkinson disease",  # only denied qualifiers: the bare condition
+            "adult tonsillectomy without adenoids",  # what is to be absent is not required
+            "simple repair 3 cm laceration scalp",  # 3 cm in the 2.6-7.5 cm range
+        )
+    }
+
+    assert first == {
+        "lumpectomy": "19301",
+        "hip fracture": "S72.009A",
+        "parkinson disease": "G20.A1",
+        "adult tonsillectomy without adenoids": "42826",
+        "simple repair 3 cm laceration scalp": "12002",
+    }
+
+
 def test_a_procedure_query_offers_its_icd10pcs_code_beside_the_cpt_code(
     full_load: list[Outcome],
 ) -> None:

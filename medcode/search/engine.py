@@ -1105,8 +1105,13 @@ def _word_results(
         elif r["system"] == "ICD-10-CM" and state is None:
             # A condition "with" a complication, recurrent or in remission is a variant of
             # the bare condition the query names.
-            marked = (_ICD_MARKED_WORDS & set(words(r["title"]))) - asked
+            title_words = set(words(r["title"]))
+            marked = (_ICD_MARKED_WORDS & title_words) - asked
             score -= min(MARKED_PENALTY * len(marked), 2 * MARKED_PENALTY)
+            if "without" in title_words and "with" not in title_words:
+                # Every qualifier denied ("without dyskinesia, without mention of
+                # fluctuations") is the bare condition, whatever words it takes to say so.
+                score += MARKED_PENALTY
         if (
             r["system"] == "CPT"
             and _ANESTHESIA_CODE.match(r["code"])
@@ -1214,7 +1219,6 @@ def _reported_below(
             key=lambda r: (
                 bool(_LATER_ENCOUNTER.search(r["title"])),
                 -words(r["title"]).count("unspecified"),
-                len(r["title"]),
                 r["code"],
             ),
         )
@@ -1612,6 +1616,7 @@ def _is_default(title_words: list[str]) -> bool:
         return True
     if any(pair == ("without", "complications") for pair in pairwise(title_words)):
         return True
+
     return any(pair == ("not", "specified") for pair in pairwise(title_words))
 
 
