@@ -298,6 +298,9 @@ INHERIT_LIFT = 0.5
 #: ... and, for a header found by its own title, how far below it (its children share its
 #: words, so they were missing only because the database matched them otherwise).
 INHERIT_BELOW = -0.1
+#: What a CPT Category III code loses (see _CATEGORY_III).
+CATEGORY_III_PENALTY = 0.3
+_CATEGORY_III = re.compile(r"^\d{4}T$")
 #: What a modifier loses against a query of three or more words that does not ask for one.
 MODIFIER_PENALTY = 0.5
 #: What a HCPCS code gains when its first phrase (the item itself) has every word asked for.
@@ -1119,6 +1122,10 @@ def _word_results(
         ):
             # An anesthesia code repeats the procedure's name; the procedure is what was asked.
             score -= ANESTHESIA_PENALTY
+        if r["system"] == "CPT" and _CATEGORY_III.match(r["code"]):
+            # Emerging-technology codes (0001T-0999T) are rarely what a bare name means: the
+            # established code or the condition comes first when the words fit both.
+            score -= CATEGORY_III_PENALTY
         if _MEASURE_CODE.match(r["code"]) and not asks_measure:
             # Quality-reporting codes (CPT Category II, HCPCS G8/G9/M1 measures) repeat the
             # words of the procedures and conditions they report on; they are rarely the answer.
