@@ -307,3 +307,13 @@ def test_open_and_laparoscopic_get_one_family_each(full_load: list[Outcome]) -> 
     descriptors = {_descriptor(code).lower() for code in top[:2]}
     assert "appendectomy" in descriptors
     assert any(d.startswith("lap") and "appendectomy" in d for d in descriptors)
+
+
+def test_the_first_results_do_not_depend_on_how_many_are_asked_for(
+    full_load: list[Outcome],
+) -> None:
+    day = date(2026, 1, 15)
+    for query in ("cpap machine", "laparoscopic appendectomy", "hip fracture", "TKA"):
+        five = [r.code for r in search(query, day, limit=5).results]
+        for limit in (1, 3):
+            assert [r.code for r in search(query, day, limit=limit).results] == five[:limit]

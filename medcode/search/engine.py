@@ -583,7 +583,8 @@ def search(
     if pcs_best is not None and pcs_best in ranked:
         # The procedure in ICD-10-PCS's words is offered among the first five, beside the CPT
         # codes: an inpatient coder reports the one, a professional coder the other.
-        slot = min(PCS_SLOT, limit) - 1
+        # (At its slot whatever the limit: a shorter list must not put it first.)
+        slot = PCS_SLOT - 1
         if ranked.index(pcs_best) > slot:
             ranked.remove(pcs_best)
             ranked.insert(slot, pcs_best)
