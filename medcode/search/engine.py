@@ -1441,7 +1441,7 @@ def _absent(text: str) -> frozenset[str]:
         for i, token in enumerate(tokens):
             if token not in _ABSENCE_WORDS:
                 continue
-            span = []
+            span: list[str] = []
             for j in range(i + 1, len(tokens)):
                 word = tokens[j]
                 if word in _ABSENCE_ENDS or word in _ABSENCE_WORDS:
