@@ -24,7 +24,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import combinations, pairwise
@@ -46,7 +46,7 @@ from medcode.releases.store import (
 )
 from medcode.releases.systems import SYSTEMS
 from medcode.search.index import CPT_TERMS_SEPARATOR, INDEXED_DATASETS, words
-from medcode.search.pcs import in_pcs_words
+from medcode.search.pcs import read_pcs
 from medcode.search.synonyms import Synonym, synonyms
 
 MAX_QUERY_CHARS = 500
@@ -615,10 +615,15 @@ def _pcs_reading(
     """
     tokens = words(folded.replace(".", " "))
     asks_pcs = bool(set(tokens) & _PCS_CUES)
-    translated = in_pcs_words([t for t in tokens if t not in _PCS_CUES])
-    if translated is None:
+    reading = read_pcs([t for t in tokens if t not in _PCS_CUES])
+    if reading is None:
         return None
-    concepts = _concepts(" ".join(translated), vocabulary_key, {})
+    translated, operation = reading
+    concepts = [
+        # The root operation decides a PCS code more than any rarer body-part word.
+        replace(c, weight=max(c.weight, 1.0)) if c.label in operation else c
+        for c in _concepts(" ".join(translated), vocabulary_key, {})
+    ]
     if not concepts:
         return None
     found = sorted(

@@ -60,17 +60,25 @@ def _longest() -> int:
 def in_pcs_words(tokens: list[str]) -> list[str] | None:
     """``tokens`` as ICD-10-PCS titles would write them, or None when none of them names an
     operation, an approach or a procedure PCS describes (nothing to read again)."""
+    reading = read_pcs(tokens)
+    return reading[0] if reading is not None else None
+
+
+def read_pcs(tokens: list[str]) -> tuple[list[str], frozenset[str]] | None:
+    """``in_pcs_words`` and the words of it that name the operation (resection, bypass...),
+    which decide a PCS code more than its body part or approach."""
     table = pcs_words()
     longest = _longest()
     out: list[str] = []
-    operation = False
+    operation: set[str] = set()
     i = 0
     while i < len(tokens):
         for n in range(min(longest, len(tokens) - i), 0, -1):
             found = table.get(tuple(tokens[i : i + n]))
             if found is not None:
                 out.extend(found[0])
-                operation = operation or found[1]
+                if found[1]:
+                    operation.update(found[0])
                 i += n
                 break
         else:
@@ -78,4 +86,4 @@ def in_pcs_words(tokens: list[str]) -> list[str] | None:
             i += 1
     # Each word once: "laparoscopic ... endoscopic" would otherwise ask for one word twice.
     unique = list(dict.fromkeys(out))
-    return unique if operation and unique else None
+    return (unique, frozenset(operation)) if operation and unique else None
