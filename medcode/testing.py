@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from medcode.importers import get_importer
@@ -35,3 +36,14 @@ def parse_all(source: Source, format_id: str) -> tuple[list[Row], LoadStats]:
 def load_file(path: Path, format_id: str, member: str | None = None) -> Outcome:
     """Load one fixture file through the real loader (inside the test's transaction)."""
     return load_source(Source(path, member), format_id)
+
+
+def write_order_file(path: Path, codes: Sequence[tuple[str, int, str]]) -> Path:
+    """An ICD-10-CM or ICD-10-PCS order file of ``codes`` (code, 1 billable or valid / 0 header,
+    title) in CMS's fixed columns: order number, code, flag, short title (60), long title."""
+    lines = [
+        f"{n:05d} {code:<7} {int(flag)} {title[:60]:<60} {title}"
+        for n, (code, flag, title) in enumerate(codes, 1)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    return path

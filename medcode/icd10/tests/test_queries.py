@@ -9,7 +9,7 @@ import pytest
 
 from medcode.icd10 import queries
 from medcode.releases.models import Release
-from medcode.testing import load_file
+from medcode.testing import load_file, write_order_file
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +48,7 @@ TABULAR = """<?xml version="1.0" encoding="utf-8"?>
 
 
 def _order_file(folder: Path, year: int, codes: list[tuple[str, int, str]]) -> Path:
-    path = folder / f"icd10cm_order_{year}.txt"
-    lines = [
-        f"{n:05d} {code:<7} {flag} {title:<60} {title}"
-        for n, (code, flag, title) in enumerate(codes, 1)
-    ]
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return write_order_file(folder / f"icd10cm_order_{year}.txt", codes)
 
 
 @pytest.fixture

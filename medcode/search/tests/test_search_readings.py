@@ -11,20 +11,9 @@ import pytest
 
 from medcode.search.engine import search
 from medcode.search.pcs import PcsWordsError, in_pcs_words, load
-from medcode.testing import load_file
+from medcode.testing import load_file, write_order_file
 
 DAY = date(2030, 1, 15)
-
-
-def _order_line(number: int, code: str, billable: bool, title: str) -> str:
-    # The order file's fixed columns: number, code, header/billable flag, short and long title.
-    return f"{number:05d} {code:<7} {int(billable)} {title[:60]:<60} {title}"
-
-
-def _write_order(path: Path, codes: list[tuple[str, bool, str]]) -> Path:
-    lines = [_order_line(n, *c) for n, c in enumerate(codes, 1)]
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
-    return path
 
 
 CM = [
@@ -107,8 +96,8 @@ def _write_rvu(path: Path) -> Path:
 
 @pytest.fixture
 def store(db: None, tmp_path: Path) -> None:
-    cm = _write_order(tmp_path / "icd10cm_order_2030.txt", CM)
-    pcs = _write_order(tmp_path / "icd10pcs_order_2030.txt", PCS)
+    cm = write_order_file(tmp_path / "icd10cm_order_2030.txt", CM)
+    pcs = write_order_file(tmp_path / "icd10pcs_order_2030.txt", PCS)
     tabular = tmp_path / "icd10cm_tabular_2030.xml"
     tabular.write_text(TABULAR, encoding="utf-8")
     for path, fmt in [
