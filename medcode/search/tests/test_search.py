@@ -374,3 +374,16 @@ def test_not_specified_as_denies_the_word_after_it() -> None:
     title = "enterocolitis due to clostridium difficile not specified as recurrent"
     assert engine._negates(title, recurrent, {"recurrent"}) > 0
     assert engine._negates("enterocolitis recurrent", recurrent, {"recurrent"}) == 0
+
+
+def test_a_term_in_both_the_synonym_list_and_the_brands_is_refused(tmp_path: Path) -> None:
+    from medcode.search.synonyms import SynonymError
+
+    clinical = tmp_path / "synonyms.toml"
+    brands = tmp_path / "brands.toml"
+    clinical.write_text('[[entry]]\nterms = ["toradol"]\nmeans = ["ketorolac"]\n')
+    brands.write_text('[[entry]]\nterms = ["Toradol"]\nmeans = ["ketorolac tromethamine"]\n')
+
+    assert set(load(clinical)) == {"toradol"}
+    with pytest.raises(SynonymError, match="brands.toml, entry 1: 'Toradol' is already an entry"):
+        load(clinical, brands)
