@@ -385,5 +385,22 @@ def test_a_term_in_both_the_synonym_list_and_the_brands_is_refused(tmp_path: Pat
     brands.write_text('[[entry]]\nterms = ["Toradol"]\nmeans = ["ketorolac tromethamine"]\n')
 
     assert set(load(clinical)) == {"toradol"}
-    with pytest.raises(SynonymError, match="brands.toml, entry 1: 'Toradol' is already an entry"):
+    with pytest.raises(SynonymError, match=r"brands\.toml, entry 1: 'Toradol' is already an entry"):
         load(clinical, brands)
+
+
+def test_every_search_content_file_has_a_second_pass_whose_verdicts_add_up() -> None:
+    import tomllib
+
+    from medcode.search.synonyms import BRANDS_FILE
+
+    records = tomllib.loads(BRANDS_FILE.with_name("reviews.toml").read_text())["review"]
+    passes: dict[tuple[str, str], set[int]] = {}
+    for record in records:
+        passes.setdefault((record["file"], record["section"]), set()).add(record["pass"])
+        if record["pass"] == 2:
+            assert record["ok"] + record["fixed"] + record["dropped"] == record["entries"]
+        assert str(record["fixes"]).strip()
+
+    assert {file for file, _ in passes} >= {"brands.toml", "synonyms.toml", "pcs_words.toml"}
+    assert all(found == {1, 2} for found in passes.values())

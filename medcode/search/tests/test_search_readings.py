@@ -151,8 +151,10 @@ def test_pcs_words_translate_clinical_names_and_leave_other_words() -> None:
         "resection",
         "appendix",
     ]
-    knee = in_pcs_words(["right", "total", "knee", "arthroplasty"])
-    assert knee is not None and set(knee) == {"right", "knee", "joint", "replacement"}
+    # A joint replacement is of the joint, with a synthetic substitute (not a spacer).
+    knee = in_pcs_words(["right", "tka"])
+    assert knee is not None
+    assert set(knee) == {"right", "knee", "joint", "replacement", "synthetic", "substitute"}
     # Body words alone name no operation: "knee pain" is not read as a procedure.
     assert in_pcs_words(["knee", "pain"]) is None
 
