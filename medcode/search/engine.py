@@ -1247,7 +1247,9 @@ def _reported_below(
 
 def _query_numbers(text: str) -> tuple[float, ...]:
     """The numbers a query gives ("1.5 cm", "BMI 42", "20 lesions"); not those in a word (x3)."""
-    return tuple(float(n) for n in _QUERY_NUMBER.findall(text))
+    numbers = (float(n) for n in _QUERY_NUMBER.findall(text))
+    # A number of hundreds of digits is infinite as a float: no range or dose holds it.
+    return tuple(n for n in numbers if math.isfinite(n))
 
 
 _DOSE_UNITS = {
@@ -1279,7 +1281,9 @@ def _query_doses(text: str) -> tuple[tuple[str, float], ...]:
     doses = []
     for number, unit in _QUERY_DOSE.findall(text):
         kind, scale = _DOSE_UNITS[unit.lower()]
-        doses.append((kind, float(number) * scale))
+        amount = float(number) * scale
+        if math.isfinite(amount):
+            doses.append((kind, amount))
     return tuple(doses)
 
 
@@ -1296,8 +1300,10 @@ def _dose_fits(doses: tuple[tuple[str, float], ...], text: str) -> bool:
     for number, unit in _PER_DOSE.findall(text.lower()):
         kind, scale = _DOSE_UNITS[unit]
         per = float(number) * scale
+        if not (math.isfinite(per) and per > 0):
+            continue
         for asked_kind, amount in doses:
-            if asked_kind == kind and per > 0 and amount >= per:
+            if asked_kind == kind and amount >= per:
                 units = amount / per
                 if abs(units - round(units)) < 1e-6:
                     return True

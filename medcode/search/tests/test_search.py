@@ -404,3 +404,16 @@ def test_every_search_content_file_has_a_second_pass_whose_verdicts_add_up() -> 
 
     assert {file for file, _ in passes} >= {"brands.toml", "synonyms.toml", "pcs_words.toml"}
     assert all(found == {1, 2} for found in passes.values())
+
+
+def test_a_number_too_large_for_a_float_is_no_range_and_no_dose() -> None:
+    huge = "9" * 400
+    assert engine._query_numbers(f"excision {huge} cm") == ()
+    assert engine._query_doses(f"ceftriaxone {huge} mg") == ()
+    assert not engine._dose_fits((("mass", 4.0),), f"Injection, drug, per {huge} mg")
+    assert not engine._dose_fits((("mass", 4.0),), "Injection, drug, per 0 mg")
+
+
+def test_hostile_numbers_in_a_query_are_searched_not_a_crash(store: None) -> None:
+    for query in ("ceftriaxone " + "9" * 400 + " mg", "repair 1e400 cm", "x 0 mg per 0 mg"):
+        assert isinstance(codes(query), list)
