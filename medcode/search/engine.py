@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -79,8 +79,6 @@ _RANGES = (
 PCS_SLOT = 5
 PCS_COVERS = 0.75
 PCS_DISCOUNT = 1.0
-#: How many codes of the PCS reading are kept (the rest are siblings of the same operation).
-PCS_KEEP = 1
 #: Words that ask for ICD-10-PCS itself: its codes may then come first.
 _PCS_CUES = frozenset({"pcs", "inpatient", "icd10pcs"})
 #: Fewer codes than this having every word of a longer query: codes missing one word come too.
@@ -498,7 +496,9 @@ def search(
     if not release_ids:
         answer.message = "No code sets are loaded: load CMS files with `medcode data load`."
         return answer
-    folded = _fold(_spell_out(text))
+    spelled = _spell_out(text)
+    folded = _fold(spelled)
+    intent = _intent(folded)
     scored: dict[tuple[str, str], Result] = {}
 
     def keep(result: Result) -> None:
@@ -527,15 +527,15 @@ def search(
             concepts,
             release_ids,
             as_of,
-            _intent(folded),
+            intent,
             add_ons,
             _with_state(folded),
-            covers=bool(_parts(_spell_out(text))),
+            covers=bool(_parts(spelled)),
             joined=_joined(folded),
             denied=_without_words(folded),
-            numbers=_query_numbers(_spell_out(text)),
-            doses=_query_doses(_spell_out(text)),
-            absent=_absent(_spell_out(text)),
+            numbers=_query_numbers(spelled),
+            doses=_query_doses(spelled),
+            absent=_absent(spelled),
         )
         for result in found:
             keep(result)
@@ -547,12 +547,13 @@ def search(
             vocabulary_key,
             add_ons,
             keep,
-            _ceiling(concepts, scored.values()),
+            # Read in words the user did not type, it stays below the best of those typed.
+            max((r.score for r in scored.values()), default=math.inf),
         )
-        if concepts and system in (None, "ICD-10-PCS") and _intent(folded) != "diagnosis"
+        if concepts and system in (None, "ICD-10-PCS") and intent != "diagnosis"
         else None
     )
-    parts = _parts(_spell_out(text)) if concepts else []
+    parts = _parts(spelled) if concepts else []
     # Codes that have everything the whole query asks for come before the parts' families:
     # "CT abdomen and pelvis" is one scan (74176), not "CT abdomen" (74150) and a pelvis.
     whole = [r.score for r in scored.values() if r.covers >= 0.999]
@@ -607,14 +608,10 @@ def _pcs_reading(
     keep: Callable[[Result], None],
     ceiling: float,
 ) -> Result | None:
-    """The query read again in ICD-10-PCS's words (pcs.py): its best PCS codes are kept, and
-    the best of them is returned when it has nearly everything the query names.
-
-    Read in words the user did not type, they rank below the best code that has the query's
-    own words (``ceiling``), unless the query asks for ICD-10-PCS itself.
-    """
+    """The query read again in ICD-10-PCS's words (pcs.py): its best PCS code is kept, ranked
+    just below ``ceiling`` (the best code for the words typed) unless the query asks for
+    ICD-10-PCS itself, and returned when it has nearly everything the query names."""
     tokens = words(folded.replace(".", " "))
-    asks_pcs = bool(set(tokens) & _PCS_CUES)
     reading = read_pcs([t for t in tokens if t not in _PCS_CUES])
     if reading is None:
         return None
@@ -624,42 +621,34 @@ def _pcs_reading(
         replace(c, weight=max(c.weight, 1.0)) if c.label in operation else c
         for c in _concepts(" ".join(translated), vocabulary_key, {})
     ]
-    if not concepts:
-        return None
-    found = sorted(
-        (
-            r
-            for r in _word_results(
-                concepts,
-                release_ids,
-                as_of,
-                "procedure",
-                add_ons,
-                covers=True,
-                system="ICD-10-PCS",
-                # PCS titles repeat their words by the thousands: no wider search (tens of
-                # milliseconds) for a reading that only offers a code beside the others.
-                relax=False,
-            )
-            if r.system == "ICD-10-PCS"
-        ),
+    found = (
+        _word_results(
+            concepts,
+            release_ids,
+            as_of,
+            "procedure",
+            add_ons,
+            covers=True,
+            system="ICD-10-PCS",
+            # PCS titles repeat their words by the thousands: no wider search (tens of
+            # milliseconds) for a reading that only offers a code beside the others.
+            relax=False,
+        )
+        if concepts
+        else []
+    )
+    best = min(
+        (r for r in found if r.system == "ICD-10-PCS"),
         key=lambda r: (-r.score, len(r.description), r.code),
-    )[:PCS_KEEP]
-    for rank, result in enumerate(found, 1):
-        result.score -= PCS_DISCOUNT
-        if not asks_pcs:
-            result.score = min(result.score, ceiling - 0.01 * rank)
-        keep(result)
-    best = found[0] if found else None
-    return best if best is not None and best.covers >= PCS_COVERS else None
-
-
-def _ceiling(concepts: list[Concept], results: Iterable[Result]) -> float:
-    """The score of the best result when it has every word asked for (the PCS reading stays
-    below it); no ceiling when the best result lacks some ("ventilation over 96 consecutive
-    hours" is no CPT code's words)."""
-    best = max(results, key=lambda r: r.score, default=None)
-    return best.score if best is not None else math.inf
+        default=None,
+    )
+    if best is None:
+        return None
+    best.score -= PCS_DISCOUNT
+    if not set(tokens) & _PCS_CUES:
+        best.score = min(best.score, ceiling - 0.01)
+    keep(best)
+    return best if best.covers >= PCS_COVERS else None
 
 
 def _add_on_codes(aoc: InForce | None) -> frozenset[str]:
@@ -911,11 +900,13 @@ def _word_results(
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
     # rank candidates but do not choose them.
     # What the query asks to be absent is not looked for, nor the word saying so.
+    absent_concepts = [c for c in concepts if _denied(c, absent)] if absent else []
+    absent_labels = frozenset(c.label for c in absent_concepts)
     required = [
         c
         for c in concepts
         if not c.label.isdigit()
-        and not _denied(c, absent)
+        and c.label not in absent_labels
         and not (absent and c.label in _ABSENCE_WORDS)
     ] or concepts
     groups = [required]
@@ -923,7 +914,7 @@ def _word_results(
     if len(required) > 1 and not found:
         # No code has every word: accept codes that miss one (a word the user added that
         # CMS does not write); scoring still puts codes with more of the words first.
-        groups = [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
+        groups = _drop_one(required)
         if not relax and len(required) > 6:
             # Long groups of common words are the slow ones.
             groups = [g for g in groups if max(c.weight for c in g) >= RARE_WEIGHT]
@@ -947,11 +938,7 @@ def _word_results(
         # words, where one word alone reads much of the index.)
         # A group of only common words ("percutaneous endoscopic approach") matches thousands
         # of titles, costs tens of milliseconds and adds nothing the scoring would keep.
-        groups = [
-            group
-            for group in (required[:i] + required[i + 1 :] for i in range(min(len(required), 8)))
-            if max(c.weight for c in group) >= RARE_WEIGHT
-        ]
+        groups = [g for g in _drop_one(required) if max(c.weight for c in g) >= RARE_WEIGHT]
         have_ids = {r["id"] for r in found}
         found += [
             r
@@ -1016,7 +1003,6 @@ def _word_results(
     asked_stems = _asked_stems(concepts)
     headers: list[Result] = []
     lifts: dict[str, float] = {}
-    absent_concepts = [c for c in concepts if _denied(c, absent)] if absent else []
     for key, r in by_code.items():
         text = f"{r['title']} {r['terms']}"
         # Each text that names the code, scored as a title: (text, other words, the words
@@ -1069,7 +1055,7 @@ def _word_results(
                 r["code"],
                 length=length,
                 asked=asked_stems,
-                absent=absent,
+                absent=absent_labels,
                 named=named,
                 fits=fits,
             )
@@ -1209,6 +1195,11 @@ def _word_results(
     return results + _reported_below(headers, release_ids, as_of, lifts)
 
 
+def _drop_one(required: list[Concept]) -> list[list[Concept]]:
+    """The query's required concepts less one, for each of its first eight."""
+    return [required[:i] + required[i + 1 :] for i in range(min(len(required), 8))]
+
+
 def _reported_below(
     headers: list[Result],
     release_ids: tuple[int, ...],
@@ -1221,7 +1212,7 @@ def _reported_below(
     below one found by its title). A header with more than a few hundred codes below it (a
     whole category) names no one default and gets none."""
     below = []
-    for header in sorted(headers, key=lambda r: -r.score)[:INHERIT_HEADERS]:
+    for header in headers:
         found = rows(
             f"SELECT {_COLUMNS} FROM search_searchentry WHERE code > %s AND code < %s "
             f"AND system = 'ICD-10-CM' AND is_primary AND billable "
@@ -1481,18 +1472,20 @@ def _denied(concept: Concept, absent: frozenset[str]) -> bool:
 def _positively(concept: Concept, text_words: list[str]) -> bool:
     """Whether a text names the concept other than as absent ("without adenoidectomy", "no
     loss of consciousness" do not name it)."""
+    text_stems = [stem(w) for w in text_words]
     for phrase in concept.phrases:
         stems = [stem(w) for w in phrase]
-        text_stems = [stem(w) for w in text_words]
         if not all(s in text_stems for s in stems):
             continue
         for i, s in enumerate(text_stems):
+            if s != stems[0]:
+                continue
             before = text_words[max(0, i - 3) : i]
             # CMS abbreviates "without" as "w/o", which reads as the words "w" "o".
             negated = _NEGATING & set(before) or any(
                 a == "w" and b == "o" for a, b in pairwise(before)
             )
-            if s == stems[0] and not negated:
+            if not negated:
                 return True
     return False
 
@@ -1647,7 +1640,6 @@ def _is_default(title_words: list[str]) -> bool:
         return True
     if any(pair == ("without", "complications") for pair in pairwise(title_words)):
         return True
-
     return any(pair == ("not", "specified") for pair in pairwise(title_words))
 
 
@@ -1665,7 +1657,10 @@ def _score(
     fits: bool = False,
 ) -> float:
     """Out of about 10: concepts found in ``title`` (``terms`` count less), less a little per
-    title word not asked for (counted in ``length`` when given: a spelled-out title)."""
+    title word not asked for (counted in ``length`` when given: a spelled-out title).
+
+    ``absent`` labels the concepts the query asks to be absent, ``named`` those of them another
+    text of the code names; ``fits``: the query's number or dose is in this text's range."""
     title_words = words(title)
     title_stems = {stem(w) for w in title_words}
     term_words = words(terms)
@@ -1679,7 +1674,7 @@ def _score(
             # "1 gram" of a code billed per 250 mg: the amount is what the text's unit says.
             covered += concept.weight
             continue
-        if absent and _denied(concept, absent):
+        if concept.label in absent:
             # Asked to be absent: a code none of whose texts names it has what was asked, and
             # one whose text says so ("without Doppler") has it best.
             if concept.label not in named and not _positively(concept, title_words):

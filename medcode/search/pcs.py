@@ -57,16 +57,10 @@ def _longest() -> int:
     return max((len(k) for k in pcs_words()), default=1)
 
 
-def in_pcs_words(tokens: list[str]) -> list[str] | None:
-    """``tokens`` as ICD-10-PCS titles would write them, or None when none of them names an
-    operation, an approach or a procedure PCS describes (nothing to read again)."""
-    reading = read_pcs(tokens)
-    return reading[0] if reading is not None else None
-
-
 def read_pcs(tokens: list[str]) -> tuple[list[str], frozenset[str]] | None:
-    """``in_pcs_words`` and the words of it that name the operation (resection, bypass...),
-    which decide a PCS code more than its body part or approach."""
+    """``tokens`` as ICD-10-PCS titles would write them, and those of the words that name the
+    operation or approach (resection, bypass, percutaneous...), which decide a PCS code more
+    than its body part; None when no word names an operation (nothing to read again)."""
     table = pcs_words()
     longest = _longest()
     out: list[str] = []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from medcode.search.engine import search
-from medcode.search.pcs import PcsWordsError, in_pcs_words, load
+from medcode.search.pcs import PcsWordsError, load, read_pcs
 from medcode.testing import load_file, write_order_file
 
 DAY = date(2030, 1, 15)
@@ -145,18 +145,18 @@ def test_a_query_no_code_has_every_word_of_gets_the_codes_with_most_of_them(
 
 
 def test_pcs_words_translate_clinical_names_and_leave_other_words() -> None:
-    assert in_pcs_words(["laparoscopic", "appendectomy"]) == [
-        "percutaneous",
-        "endoscopic",
-        "resection",
-        "appendix",
-    ]
-    # A joint replacement is of the joint, with a synthetic substitute (not a spacer).
-    knee = in_pcs_words(["right", "tka"])
+    assert read_pcs(["laparoscopic", "appendectomy"]) == (
+        ["percutaneous", "endoscopic", "resection", "appendix"],
+        frozenset({"percutaneous", "endoscopic", "resection", "appendix"}),
+    )
+    # A joint replacement is of the joint, with a synthetic substitute (not a spacer); the side
+    # typed passes through and names no operation.
+    knee = read_pcs(["right", "tka"])
     assert knee is not None
-    assert set(knee) == {"right", "knee", "joint", "replacement", "synthetic", "substitute"}
+    assert set(knee[0]) == {"right", "knee", "joint", "replacement", "synthetic", "substitute"}
+    assert "right" not in knee[1]
     # Body words alone name no operation: "knee pain" is not read as a procedure.
-    assert in_pcs_words(["knee", "pain"]) is None
+    assert read_pcs(["knee", "pain"]) is None
 
 
 def test_the_pcs_word_list_names_a_bad_entry(tmp_path: Path) -> None:
