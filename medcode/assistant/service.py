@@ -8,7 +8,6 @@ locality, so the next question can leave them out.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 from typing import Any
@@ -18,6 +17,7 @@ from django.core import signing
 from medcode.assistant import llm
 from medcode.assistant.answer import Answer, ask
 from medcode.assistant.privacy import redact
+from medcode.web.text import unsafe_character, what_it_is
 
 _SALT = "medcode.assistant.conversation"
 
@@ -27,10 +27,6 @@ class AssistantError(ValueError):
 
 
 MAX_QUESTION = 1000
-# Refused in a question: lone surrogates (PostgreSQL cannot store them, a page cannot print them),
-# control characters other than line breaks and tabs, and bidi overrides (a terminal or a page
-# would act on them). Claims refuse the same characters (medcode/claims/claim.py).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _context_of(answer: Answer) -> dict[str, Any]:
@@ -92,15 +88,12 @@ def answer_question(
         raise AssistantError("question: empty; ask about a code, e.g. \u201cWhat is 99213?\u201d")
     if len(text) > MAX_QUESTION:
         raise AssistantError(f"question: {len(text)} characters; at most {MAX_QUESTION}")
-    bad = _UNSAFE.search(text)
+    # The characters claims refuse, less the line breaks and tabs a question box holds.
+    bad = unsafe_character(text, line_breaks=True)
     if bad:
-        what = (
-            "half of a UTF-16 surrogate pair, not a character"
-            if "\ud800" <= bad.group() <= "\udfff"
-            else "a control or text-direction character"
-        )
         raise AssistantError(
-            f"question: U+{ord(bad.group()):04X} at character {bad.start() + 1} is {what}"
+            f"question: U+{ord(bad.group()):04X} at character {bad.start() + 1} "
+            f"is {what_it_is(bad.group())}"
         )
     context = load_context(conversation, user)
     if context is None and about:

@@ -6,13 +6,13 @@ claim, the line and the field.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from medcode.claims.limits import max_lines
 from medcode.releases.dates import BadDate, parse_as_of
+from medcode.web.text import UNSAFE, unsafe_character, what_it_is
 
 PAYERS = ("medicare", "medicaid", "commercial")
 #: The patient's sex as X12 DMG-03 and the claim form carry it: female, male, unknown.
@@ -24,10 +24,6 @@ MAX_MODIFIERS = 4
 # so a megabyte "code" is never echoed back in findings.
 MAX_TEXT = {"id": 80, "code": 20, "modifiers": 10, "diagnoses": 20, "locality": 20}
 MAX_TEXT_DEFAULT = 40
-# C0 and C1 control characters and DEL (terminal escape sequences start with one) and the
-# Unicode bidirectional overrides, which reorder what a reader sees.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: str, limit: int = 80) -> str:
@@ -35,7 +31,7 @@ def printable(text: str, limit: int = 80) -> str:
     overrides and lone surrogates as escapes (``\\x1b``, ``\\udfff``), cut at ``limit``."""
     if len(text) > limit:
         text = text[:limit] + "…"
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def shown(value: Any, limit: int = 40) -> str:
@@ -344,17 +340,14 @@ def _text(value: str, claim_id: str, line: int | None, name: str) -> str:
     control characters and bidi overrides (a terminal or a page would act on them), and text
     longer than any value of the field (``MAX_TEXT``).
     """
-    # Printable ASCII (nearly every value) holds none of them; checked at C speed first.
-    bad = None if value.isascii() and value.isprintable() else _UNSAFE.search(value)
+    bad = unsafe_character(value)
     if bad:
         char = bad.group()
-        what = (
-            "is half of a UTF-16 surrogate pair, not a character"
-            if _SURROGATE.match(char)
-            else "is a control or text-direction character, which cannot be in a claim"
-        )
+        what = what_it_is(char)
+        if not what.startswith("half"):
+            what += ", which cannot be in a claim"
         raise ClaimError(
-            f"{shown(value)}: U+{ord(char):04X} at character {bad.start() + 1} {what}",
+            f"{shown(value)}: U+{ord(char):04X} at character {bad.start() + 1} is {what}",
             claim_id,
             line,
             name,
