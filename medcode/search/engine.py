@@ -522,6 +522,7 @@ def search(
     wants_words = is_synonym or not (code_found and any(c.isdigit() for c in token))
     concepts = _concepts(folded, vocabulary_key, answer.corrections) if wants_words else []
     add_ons = _add_on_codes(snapshot.in_force("ncci_aoc")) if concepts else frozenset()
+    parts = _parts(spelled) if concepts else []
     if concepts:
         found = _word_results(
             concepts,
@@ -529,13 +530,8 @@ def search(
             as_of,
             intent,
             add_ons,
-            _with_state(folded),
-            covers=bool(_parts(spelled)),
-            joined=_joined(folded),
-            denied=_without_words(folded),
-            numbers=_query_numbers(spelled),
-            doses=_query_doses(spelled),
-            absent=_absent(spelled),
+            Reading.of(spelled),
+            covers=bool(parts),
         )
         for result in found:
             keep(result)
@@ -553,7 +549,6 @@ def search(
         if concepts and system in (None, "ICD-10-PCS") and intent != "diagnosis"
         else None
     )
-    parts = _parts(spelled) if concepts else []
     # Codes that have everything the whole query asks for come before the parts' families:
     # "CT abdomen and pelvis" is one scan (74176), not "CT abdomen" (74150) and a pelvis.
     whole = [r.score for r in scored.values() if r.covers >= 0.999]
@@ -569,12 +564,7 @@ def search(
                 as_of,
                 _intent(part),
                 add_ons,
-                _with_state(part),
-                joined=_joined(part),
-                denied=_without_words(part),
-                numbers=_query_numbers(part),
-                doses=_query_doses(part),
-                absent=_absent(part),
+                Reading.of(part),
             )
             found.sort(key=lambda r: (-r.score, len(r.code), r.code))
             for rank, result in enumerate(found):
@@ -884,19 +874,17 @@ def _word_results(
     as_of: date,
     intent: str | None = None,
     add_ons: frozenset[str] = frozenset(),
-    state: str | None = None,
+    reading: Reading | None = None,
     covers: bool = False,
-    joined: frozenset[tuple[str, str, str]] = frozenset(),
-    denied: frozenset[str] | None = None,
-    numbers: tuple[float, ...] = (),
     system: str | None = None,
-    doses: tuple[tuple[str, float], ...] = (),
     relax: bool = True,
-    absent: frozenset[str] = frozenset(),
 ) -> list[Result]:
-    """Scored candidates; ``covers`` asks for each result's share of the query (for parts);
-    ``relax`` lets a query that few or no codes have every word of reach wider;
-    ``numbers`` are the query's, which favour the texts whose ranges hold them."""
+    """Scored candidates; ``reading`` is what the query says beyond its words, ``covers`` asks
+    for each result's share of the query (for parts), ``system`` keeps one code system, and
+    ``relax`` lets a query that few or no codes have every word of reach wider."""
+    reading = reading or Reading()
+    state, joined, denied = reading.state, reading.joined, reading.denied
+    numbers, doses, absent = reading.numbers, reading.doses, reading.absent
     # Numbers ("4 cm", "3 year old") rarely appear as typed (descriptors give ranges): they
     # rank candidates but do not choose them.
     # What the query asks to be absent is not looked for, nor the word saying so.
@@ -1193,6 +1181,32 @@ def _word_results(
         if not any(c.startswith(h.code) for c in found_codes)
     ]
     return results + _reported_below(headers, release_ids, as_of, lifts)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a query (or one thing it names) says beyond its words: with or without, words it
+    joins with and/or, what it says "without", its numbers and doses, what is to be absent."""
+
+    state: str | None = None
+    joined: frozenset[tuple[str, str, str]] = frozenset()
+    denied: frozenset[str] | None = None
+    numbers: tuple[float, ...] = ()
+    doses: tuple[tuple[str, float], ...] = ()
+    absent: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, text: str) -> Reading:
+        """``text`` spelled out (``w/o`` as without); folded here for the word checks."""
+        folded = _fold(text)
+        return cls(
+            _with_state(folded),
+            _joined(folded),
+            _without_words(folded),
+            _query_numbers(text),
+            _query_doses(text),
+            _absent(text),
+        )
 
 
 def _drop_one(required: list[Concept]) -> list[list[Concept]]:
