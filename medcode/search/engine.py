@@ -1062,7 +1062,7 @@ def _word_results(
             else 0.0
         )
         if cpt:
-            if "diagnostic" in words(text) and "diagnostic" not in asked:
+            if "diagnostic" in _text_words(text) and "diagnostic" not in asked:
                 # A bare procedure name ("colonoscopy") heads its family at the diagnostic code.
                 score += 0.1
             if not asks_add_on and (r["code"] in add_ons or " additional" in expanded):
@@ -1076,10 +1076,10 @@ def _word_results(
             # The plain member of a family comes before its marked variants (limited, partial,
             # follow-up, repeat, revision, unlisted) unless the query asks for one.
             # CMS's words mark the variant (our index terms say "only" to tell siblings apart).
-            descriptor = set(words(texts[0][0]))
+            descriptor = set(_text_words(texts[0][0]))
             # The words of the text that matched mark it: "lumpectomy" is one of our names
             # for the partial mastectomy, not a partial anything.
-            marked = (_MARKED_WORDS & set(words(best_text))) - asked
+            marked = (_MARKED_WORDS & set(_text_words(best_text))) - asked
             if descriptor & {"first", "initial"}:
                 # "1st/sbsq": first or subsequent alike, not a later-visit variant.
                 marked = marked - {"subsequent"}
@@ -1091,7 +1091,7 @@ def _word_results(
         elif r["system"] == "ICD-10-CM" and state is None:
             # A condition "with" a complication, recurrent or in remission is a variant of
             # the bare condition the query names.
-            title_words = set(words(r["title"]))
+            title_words = set(_text_words(r["title"]))
             marked = (_ICD_MARKED_WORDS & title_words) - asked
             score -= min(MARKED_PENALTY * len(marked), 2 * MARKED_PENALTY)
             if "without" in title_words and "with" not in title_words:
@@ -1207,6 +1207,17 @@ class Reading:
             _query_doses(text),
             _absent(text),
         )
+
+
+@lru_cache(maxsize=8192)
+def _cached_words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+def _text_words(text: str) -> list[str]:
+    """``words(text)`` for a candidate's texts, which each check of a query tokenizes again
+    (title, terms, contradictions, denials...): read once, handed out as a fresh list."""
+    return list(_cached_words(text))
 
 
 def _drop_one(required: list[Concept]) -> list[list[Concept]]:
@@ -1355,7 +1366,7 @@ _CONJUNCTIONS = {"and": "or", "or": "and"}
 
 def _joined(text: str) -> frozenset[tuple[str, str, str]]:
     """The query's pairs of words joined by "and" or "or" (stems): "medial and lateral"."""
-    tokens = words(text)
+    tokens = _text_words(text)
     return frozenset(
         (stem(a), c, stem(b))
         for a, c, b in zip(tokens, tokens[1:], tokens[2:], strict=False)
@@ -1369,7 +1380,7 @@ def _disjoined(joined: frozenset[tuple[str, str, str]], text: str) -> float:
     lateral"."""
     if not joined:
         return 0.0
-    tokens = words(text)
+    tokens = _text_words(text)
     for a, c, b in zip(tokens, tokens[1:], tokens[2:], strict=False):
         if c in _CONJUNCTIONS and (stem(a), _CONJUNCTIONS[c], stem(b)) in joined:
             return CONJUNCTION_PENALTY
@@ -1379,7 +1390,7 @@ def _disjoined(joined: frozenset[tuple[str, str, str]], text: str) -> float:
 def _with_state(text: str) -> str | None:
     """What the query says of "with"/"without" (contrast, mesh, biopsy...): "both", "without",
     "with", or None when it says neither."""
-    tokens = words(text)
+    tokens = _text_words(text)
     for i in range(len(tokens) - 2):
         if tuple(tokens[i : i + 3]) in _BOTH_TYPED:
             return "both"
@@ -1397,7 +1408,7 @@ def _contradicts(state: str | None, text: str) -> float:
     done without."""
     if state is None or state == "both":
         return 0.0  # "both" is a concept of its own, found or not
-    tokens = set(words(text))
+    tokens = set(_text_words(text))
     without = bool(tokens & {"without", "wo", "noncontrast"})
     both = without and bool(tokens & {"with", "followed", "after"})
     if state == "without" and both:
@@ -1416,7 +1427,7 @@ def _negates(text: str, stems: frozenset[str], asked: set[str]) -> float:
     rupture"."""
     if asked & _NEGATORS or {"other", "than"} <= asked:
         return 0.0  # the query denies something itself: the text's denial may be what it asks
-    tokens = words(text)
+    tokens = _text_words(text)
     for i, word in enumerate(tokens):
         if word in _NEGATORS and tokens[i + 1 : i + 3] == ["specified", "as"]:
             # "not specified as recurrent" denies recurrent (A04.72 is not the recurrent C diff).
@@ -1514,7 +1525,7 @@ def _lacks(
     reconstruction"."""
     if denied is None or state not in (None, "without"):
         return 0.0
-    tokens = words(text)
+    tokens = _text_words(text)
     for a, b in pairwise(tokens):
         if a in ("without", "wo") and (sb := stem(b)) in stems and sb not in denied:
             return NEGATION_PENALTY
@@ -1524,7 +1535,7 @@ def _lacks(
 def _covers(concepts: list[Concept], text: str, code: str, *, fits: bool = False) -> float:
     """The share of ``concepts`` that ``text`` has (a synonym's pointer counts as having it;
     with ``fits``, so do the query's numbers and units: "1 gram" of a code per 250 mg)."""
-    text_words = words(text)
+    text_words = _text_words(text)
     text_stems = {stem(w) for w in text_words}
     found = sum(
         1
@@ -1675,11 +1686,11 @@ def _score(
 
     ``absent`` labels the concepts the query asks to be absent, ``named`` those of them another
     text of the code names; ``fits``: the query's number or dose is in this text's range."""
-    title_words = words(title)
+    title_words = _text_words(title)
     title_stems = {stem(w) for w in title_words}
-    term_words = words(terms)
+    term_words = _text_words(terms)
     term_stems = {stem(w) for w in term_words}
-    length_words = words(length) if length is not None else title_words
+    length_words = _text_words(length) if length is not None else title_words
     covered = 0.0
     matched_words = 0
     vouched = False
